@@ -1,0 +1,152 @@
+//! Errors as `application/problem+json` (RFC 9457).
+
+use serde::Serialize;
+use spin_sdk::http::{IntoResponse, Response};
+
+use crate::context;
+
+pub const CONTENT_TYPE: &str = "application/problem+json";
+
+/// One invalid input, named by its field (`title`, `tags[3]`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    #[serde(skip)]
+    pub headers: Vec<(String, String)>,
+}
+
+impl Problem {
+    pub fn new(status: u16, detail: impl Into<String>) -> Self {
+        Self {
+            kind: "about:blank".into(),
+            title: title(status).into(),
+            status,
+            detail: detail.into(),
+            errors: Vec::new(),
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// The response, with the request's path as `instance` and its ID.
+    pub fn into_response(self) -> Response {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            #[serde(flatten)]
+            problem: &'a Problem,
+            instance: &'a str,
+            request_id: String,
+        }
+        let body = serde_json::to_vec(&Body {
+            problem: &self,
+            instance: &context::path(),
+            request_id: context::request_id(),
+        })
+        .unwrap_or_default();
+        let mut builder = Response::builder();
+        builder
+            .status(self.status)
+            .header("content-type", CONTENT_TYPE);
+        for (name, value) in &self.headers {
+            builder.header(name.as_str(), value.as_str());
+        }
+        builder.body(body).build()
+    }
+}
+
+fn title(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        412 => "Precondition Failed",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Content",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Error",
+    }
+}
+
+/// What a handler can fail with.
+#[derive(Debug)]
+pub enum ApiError {
+    /// A failure the client can act on, with its status.
+    Problem(Problem),
+    /// A bug or an unexpected failure: answered 500, cause logged, never shown.
+    Internal(anyhow::Error),
+}
+
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> Self {
+        ApiError::Problem(problem)
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(error: anyhow::Error) -> Self {
+        ApiError::Internal(error)
+    }
+}
+
+impl From<taskspin_db::Error> for ApiError {
+    fn from(error: taskspin_db::Error) -> Self {
+        match error {
+            // An outage is not our bug: tell the client to come back.
+            taskspin_db::Error::Unavailable(_) => {
+                context::record_failure(error.to_string());
+                ApiError::Problem(
+                    Problem::new(503, "The database is unavailable; try again shortly.")
+                        .with_header("retry-after", "5"),
+                )
+            }
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let problem = match self {
+            ApiError::Problem(problem) => problem,
+            ApiError::Internal(error) => {
+                context::record_failure(format!("{error:#}"));
+                Problem::new(
+                    500,
+                    "An unexpected error occurred; quote the request ID when reporting it.",
+                )
+            }
+        };
+        Problem::into_response(problem)
+    }
+}

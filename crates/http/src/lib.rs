@@ -50,8 +50,9 @@ pub fn serve(
     } else {
         route(request)
     };
-    if u16::from(*response.status()) >= 400 && !is_problem(&response) {
-        // Errors from outside our handlers (the router's 404 and 405) get the same shape.
+    if *response.status() >= 400 && !is_json(&response) {
+        // Plain-text errors from outside our handlers (the router's 404 and
+        // 405) get the same shape as ours.
         response = Problem::new(*response.status(), String::new()).into_response();
     }
     response.set_header(REQUEST_ID_HEADER, request_id.clone());
@@ -84,11 +85,11 @@ pub fn serve(
     response
 }
 
-fn is_problem(response: &Response) -> bool {
+fn is_json(response: &Response) -> bool {
     response
         .header("content-type")
         .and_then(|v| v.as_str())
-        .is_some_and(|v| v.starts_with(problem::CONTENT_TYPE))
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with(problem::CONTENT_TYPE))
 }
 
 /// A JSON response.

@@ -101,15 +101,16 @@ fn title(status: u16) -> &'static str {
 /// What a handler can fail with.
 #[derive(Debug)]
 pub enum ApiError {
-    /// A failure the client can act on, with its status.
-    Problem(Problem),
+    /// A failure the client can act on, with its status (boxed: it is large
+    /// and `Result`s of it travel through every handler).
+    Problem(Box<Problem>),
     /// A bug or an unexpected failure: answered 500, cause logged, never shown.
     Internal(anyhow::Error),
 }
 
 impl From<Problem> for ApiError {
     fn from(problem: Problem) -> Self {
-        ApiError::Problem(problem)
+        ApiError::Problem(Box::new(problem))
     }
 }
 
@@ -125,10 +126,9 @@ impl From<taskspin_db::Error> for ApiError {
             // An outage is not our bug: tell the client to come back.
             taskspin_db::Error::Unavailable(_) => {
                 context::record_failure(error.to_string());
-                ApiError::Problem(
-                    Problem::new(503, "The database is unavailable; try again shortly.")
-                        .with_header("retry-after", "5"),
-                )
+                Problem::new(503, "The database is unavailable; try again shortly.")
+                    .with_header("retry-after", "5")
+                    .into()
             }
             other => ApiError::Internal(other.into()),
         }
@@ -138,7 +138,7 @@ impl From<taskspin_db::Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let problem = match self {
-            ApiError::Problem(problem) => problem,
+            ApiError::Problem(problem) => *problem,
             ApiError::Internal(error) => {
                 context::record_failure(format!("{error:#}"));
                 Problem::new(

@@ -140,7 +140,7 @@ mod tests {
     fn rejects_malformed_entries() {
         for bad in [
             "127.0.0.1:5432",
-            "postgres://db",
+            "mqtt://broker",
             "http://h:port",
             "https://h/path",
         ] {

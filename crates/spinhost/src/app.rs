@@ -84,11 +84,12 @@ impl App {
 
 /// An error and its causes on one line, the way the CLI reports failures.
 pub fn one_line(error: &anyhow::Error) -> String {
-    error
+    let text = error
         .chain()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
-        .join(": ")
+        .join(": ");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn component_config(

@@ -80,8 +80,7 @@ pub fn parse_schedule(expression: &str) -> anyhow::Result<cron::Schedule> {
 
 async fn run_schedule(app: Arc<App>, job: Job) {
     let job = Arc::new(job);
-    let mut upcoming = job.schedule.upcoming_owned(Utc);
-    while let Some(next) = upcoming.next() {
+    for next in job.schedule.upcoming_owned(Utc) {
         let wait = (next - Utc::now()).to_std().unwrap_or_default();
         tokio::time::sleep(wait).await;
         // Ticks run concurrently: a slow run never delays the next one.

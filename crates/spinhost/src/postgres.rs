@@ -6,7 +6,6 @@
 //! `tokio-postgres` refuses: select such columns as text or epoch numbers).
 
 use std::collections::HashMap;
-use std::error::Error as _;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -169,11 +168,23 @@ impl State {
             );
         }
         let pool = self.component.pools.pool(address, config)?;
-        pool.get().await.map_err(|e| match e.source() {
-            Some(cause) => format!("{e}: {cause}"),
-            None => e.to_string(),
-        })
+        pool.get().await.map_err(|e| with_causes(&e))
     }
+}
+
+/// `error` and its sources on one line: the pool's own message says little
+/// ("error occurred while creating a new object"), the server's says why.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text = format!("{text}: {cause_text}");
+        }
+        source = cause.source();
+    }
+    text
 }
 
 fn as_refs(params: &[Box<dyn ToSql + Send + Sync>]) -> Vec<&(dyn ToSql + Sync)> {

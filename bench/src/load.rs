@@ -1,0 +1,156 @@
+//! A closed-loop load generator: N keep-alive connections, each sending its
+//! next request as soon as the previous answer arrived.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use hdrhistogram::Histogram;
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+
+#[derive(Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub method: hyper::Method,
+    pub path: String,
+    pub body: Bytes,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Scenario {
+    pub fn get(name: &str, path: &str) -> Self {
+        Self {
+            name: name.into(),
+            method: hyper::Method::GET,
+            path: path.into(),
+            body: Bytes::new(),
+            headers: Vec::new(),
+        }
+    }
+
+    fn request(&self, address: SocketAddr) -> Request<Full<Bytes>> {
+        let mut builder = Request::builder()
+            .method(self.method.clone())
+            .uri(&self.path)
+            .header("host", address.to_string());
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        builder
+            .body(Full::new(self.body.clone()))
+            .expect("a valid request")
+    }
+}
+
+pub struct Report {
+    name: String,
+    elapsed: Duration,
+    latencies: Histogram<u64>,
+    errors: u64,
+}
+
+impl Report {
+    pub fn header() -> String {
+        format!(
+            "{:<28} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>7}",
+            "scenario", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors"
+        )
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = |micros: u64| micros as f64 / 1000.0;
+        let count = self.latencies.len();
+        write!(
+            f,
+            "{:<28} {:>9} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>7}",
+            self.name,
+            count,
+            count as f64 / self.elapsed.as_secs_f64(),
+            ms(self.latencies.value_at_quantile(0.50)),
+            ms(self.latencies.value_at_quantile(0.95)),
+            ms(self.latencies.value_at_quantile(0.99)),
+            ms(self.latencies.max()),
+            self.errors
+        )
+    }
+}
+
+fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 120_000_000, 3).expect("histogram bounds")
+}
+
+pub async fn run(
+    address: SocketAddr,
+    scenario: &Scenario,
+    connections: usize,
+    duration: Duration,
+) -> Report {
+    let started = Instant::now();
+    let deadline = started + duration;
+    let workers: Vec<_> = (0..connections)
+        .map(|_| tokio::spawn(connection(address, scenario.clone(), deadline)))
+        .collect();
+    let mut latencies = histogram();
+    let mut errors = 0;
+    for worker in workers {
+        if let Ok((histogram, failed)) = worker.await {
+            latencies.add(histogram).expect("same bounds");
+            errors += failed;
+        }
+    }
+    Report {
+        name: scenario.name.clone(),
+        elapsed: started.elapsed(),
+        latencies,
+        errors,
+    }
+}
+
+/// One connection's loop; reconnects after a transport error.
+async fn connection(
+    address: SocketAddr,
+    scenario: Scenario,
+    deadline: Instant,
+) -> (Histogram<u64>, u64) {
+    let mut latencies = histogram();
+    let mut errors = 0;
+    'reconnect: while Instant::now() < deadline {
+        let Ok(stream) = tokio::net::TcpStream::connect(address).await else {
+            errors += 1;
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let Ok((mut sender, driver)) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await
+        else {
+            errors += 1;
+            continue;
+        };
+        tokio::spawn(driver);
+        while Instant::now() < deadline {
+            let sent = Instant::now();
+            let answered = match sender.send_request(scenario.request(address)).await {
+                Ok(response) => {
+                    let ok = response.status().is_success();
+                    response.into_body().collect().await.is_ok() && ok
+                }
+                Err(_) => {
+                    errors += 1;
+                    continue 'reconnect;
+                }
+            };
+            if answered {
+                let _ = latencies.record(sent.elapsed().as_micros() as u64);
+            } else {
+                errors += 1;
+            }
+        }
+    }
+    (latencies, errors)
+}

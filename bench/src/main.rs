@@ -1,0 +1,72 @@
+//! `make bench`: starts the app on spinhost against a fresh database and
+//! measures each scenario at a fixed number of concurrent connections,
+//! printing requests/s, latency percentiles and errors, then the size of
+//! every component.
+//!
+//! Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 100).
+
+mod load;
+
+use std::time::Duration;
+
+use load::{Report, Scenario};
+use taskspin_testkit::{TestApp, workspace_root};
+
+fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let seconds = setting("BENCH_SECONDS", 10);
+    let connections = setting("BENCH_CONNECTIONS", 100) as usize;
+    let app = TestApp::spawn().await;
+    let scenarios = [
+        Scenario::get("GET /health", "/health"),
+        Scenario::get("GET /ready", "/ready"),
+    ];
+
+    println!(
+        "spinhost on {}, {connections} connections, {seconds} s per scenario\n",
+        app.host.address
+    );
+    println!("{}", Report::header());
+    for scenario in &scenarios {
+        // A short warm-up fills the connection pools before measuring.
+        load::run(
+            app.host.address,
+            scenario,
+            connections,
+            Duration::from_secs(1),
+        )
+        .await;
+        let report = load::run(
+            app.host.address,
+            scenario,
+            connections,
+            Duration::from_secs(seconds),
+        )
+        .await;
+        println!("{report}");
+    }
+
+    println!("\ncomponent sizes:");
+    let dir = workspace_root().join("target/wasm32-wasip2/release");
+    let mut wasm: Vec<_> = std::fs::read_dir(&dir)?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "wasm"))
+        .collect();
+    wasm.sort_by_key(|entry| entry.file_name());
+    for entry in wasm {
+        let bytes = entry.metadata()?.len();
+        println!(
+            "  {:<24} {:>8.1} KiB",
+            entry.file_name().to_string_lossy(),
+            bytes as f64 / 1024.0
+        );
+    }
+    Ok(())
+}

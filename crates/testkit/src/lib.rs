@@ -1,0 +1,92 @@
+//! The app as its users meet it: every test gets a database of its own
+//! (random name, dropped afterwards), migrated by the real `migrate`
+//! component, and a `spinhost` process serving the real `.wasm` files on a
+//! free port, talked to over real HTTP.
+
+mod cluster;
+mod database;
+mod host;
+
+pub use cluster::PgCluster;
+pub use database::{Server, TestDb};
+pub use host::{Host, HostOptions};
+
+use std::path::PathBuf;
+use std::process::Output;
+
+/// The workspace root, where `spin.toml` lives.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+/// The host binary `make build` produced (`SPINHOST_BIN` overrides).
+pub fn spinhost_bin() -> PathBuf {
+    let path = std::env::var_os("SPINHOST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| workspace_root().join("target"));
+            target.join("native/spinhost")
+        });
+    assert!(
+        path.exists(),
+        "{} is missing: run `make build` first",
+        path.display()
+    );
+    path
+}
+
+/// A database with the schema applied, the host serving it, and an HTTP
+/// client that keeps cookies.
+pub struct TestApp {
+    pub host: Host,
+    pub db: TestDb,
+    pub http: reqwest::Client,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(HostOptions::default()).await
+    }
+
+    pub async fn spawn_with(options: HostOptions) -> Self {
+        let db = TestDb::create().await;
+        let migrated = db.migrate().await;
+        assert!(
+            migrated.status.success(),
+            "migrate failed: {}",
+            describe(&migrated)
+        );
+        let host = Host::start(&db, options).await;
+        Self {
+            host,
+            db,
+            http: client(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        self.host.url(path)
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("HTTP client")
+}
+
+/// A process's exit status and output, for assertion messages.
+pub fn describe(output: &Output) -> String {
+    format!(
+        "{}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `make dev`: migrate the database, then serve the app with `spin up` when the
+# Spin CLI is installed, with the project's own host (spinhost) otherwise.
+# Expects DATABASE_URL (scripts/with-postgres.sh provides it) and built components.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+cd "$root"
+listen=${LISTEN:-127.0.0.1:3000}
+
+# The database named in DATABASE_URL, unless that is the server's default one.
+database=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).path.lstrip("/"))' "$DATABASE_URL")
+case "$database" in "" | postgres | template1) database=taskspin ;; esac
+if ! psql "$DATABASE_URL" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
+  psql "$DATABASE_URL" -qc "CREATE DATABASE \"$database\"" >/dev/null
+fi
+eval "$("$here/spin-env.sh" "$database")"
+echo "dev: database $database on $SPIN_VARIABLE_DB_HOST:$SPIN_VARIABLE_DB_PORT" >&2
+
+host=${CARGO_TARGET_DIR:-$root/target}/native/spinhost
+if command -v spin >/dev/null 2>&1; then
+  spin up -f spin-migrate.toml   # needs the plugin: spin plugins install trigger-command
+  echo "dev: serving with spin on http://$listen" >&2
+  exec spin up -f spin.toml --listen "$listen"
+else
+  "$host" run -f spin-migrate.toml
+  echo "dev: spin is not installed; serving with spinhost on http://$listen" >&2
+  exec "$host" up -f spin.toml --listen "$listen"
+fi

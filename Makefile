@@ -1,7 +1,7 @@
 # Taskspin: `make dev` runs the app, `make test` runs every check.
 CARGO ?= cargo
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
-COMPONENTS := health migrate
+COMPONENTS := health migrate auth tasks
 WASM := $(addprefix -p ,$(COMPONENTS))
 NATIVE := --workspace $(addprefix --exclude ,$(COMPONENTS))
 SPINHOST := $(TARGET_DIR)/native/spinhost
@@ -25,7 +25,7 @@ lint:
 	$(CARGO) clippy --release --target wasm32-wasip2 $(WASM) -- -D warnings
 
 test: lint build
-	scripts/with-postgres.sh $(CARGO) test --profile native $(NATIVE)
+	scripts/with-postgres.sh scripts/cargo-test.sh --profile native $(NATIVE)
 
 # Requests/s and latency at 100 connections against the host, and .wasm sizes.
 bench: build

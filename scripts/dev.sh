@@ -15,6 +15,8 @@ if ! psql "$DATABASE_URL" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$dat
   psql "$DATABASE_URL" -qc "CREATE DATABASE \"$database\"" >/dev/null
 fi
 eval "$("$here/spin-env.sh" "$database")"
+# Plain http://127.0.0.1 in development: the session cookie cannot be Secure.
+export SPIN_VARIABLE_COOKIE_SECURE=${SPIN_VARIABLE_COOKIE_SECURE:-false}
 echo "dev: database $database on $SPIN_VARIABLE_DB_HOST:$SPIN_VARIABLE_DB_PORT" >&2
 
 host=${CARGO_TARGET_DIR:-$root/target}/native/spinhost

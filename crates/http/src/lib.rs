@@ -13,7 +13,11 @@ use std::time::Instant;
 use spin_sdk::http::{Request, Response};
 
 pub use context::request_id;
-pub use problem::{ApiError, FieldError, Problem};
+pub use problem::{ApiError, Problem};
+pub use taskspin_domain::FieldError;
+
+mod body;
+pub use body::json_body;
 
 /// Result of a handler: a response, or an error that becomes a problem.
 pub type ApiResult<T = Response> = Result<T, ApiError>;

@@ -3,16 +3,11 @@
 use serde::Serialize;
 use spin_sdk::http::{IntoResponse, Response};
 
+use taskspin_domain::FieldError;
+
 use crate::context;
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
-
-/// One invalid input, named by its field (`title`, `tags[3]`, ...).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
@@ -24,6 +19,10 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Extension members (RFC 9457 section 3.2), such as the current version
+    /// of a resource after a failed precondition.
+    #[serde(flatten)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
     #[serde(skip)]
     pub headers: Vec<(String, String)>,
 }
@@ -36,12 +35,20 @@ impl Problem {
             status,
             detail: detail.into(),
             errors: Vec::new(),
+            extensions: serde_json::Map::new(),
             headers: Vec::new(),
         }
     }
 
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
         self.errors = errors;
+        self
+    }
+
+    pub fn with_extension(mut self, name: &str, value: impl Serialize) -> Self {
+        if let Ok(value) = serde_json::to_value(value) {
+            self.extensions.insert(name.to_owned(), value);
+        }
         self
     }
 
@@ -111,6 +118,22 @@ pub enum ApiError {
 impl From<Problem> for ApiError {
     fn from(problem: Problem) -> Self {
         ApiError::Problem(Box::new(problem))
+    }
+}
+
+impl ApiError {
+    /// An unexpected failure described by a message.
+    pub fn internal(message: impl std::fmt::Display) -> Self {
+        ApiError::Internal(anyhow::anyhow!("{message}"))
+    }
+}
+
+/// Invalid fields: 422 with every one of them named.
+impl From<Vec<FieldError>> for ApiError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Problem::new(422, "Some fields are invalid.")
+            .with_errors(errors)
+            .into()
     }
 }
 

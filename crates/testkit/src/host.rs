@@ -35,6 +35,8 @@ impl Host {
             .arg(&manifest)
             .args(["--listen", "127.0.0.1:0"])
             .envs(db.spin_env())
+            // Tests speak plain HTTP, where a Secure cookie would not come back.
+            .env("SPIN_VARIABLE_COOKIE_SECURE", "false")
             .envs(options.env)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -74,6 +74,29 @@ impl TestApp {
     }
 }
 
+/// The password every test account gets.
+pub const PASSWORD: &str = "correct horse battery";
+
+impl TestApp {
+    /// A new client signed in to a new account with this email.
+    pub async fn sign_up(&self, email: &str) -> reqwest::Client {
+        let client = client();
+        let response = client
+            .post(self.url("/api/auth/signup"))
+            .json(&serde_json::json!({"email": email, "password": PASSWORD, "display_name": "Tester", "time_zone": "Europe/Berlin"}))
+            .send()
+            .await
+            .expect("sign up");
+        assert_eq!(
+            response.status(),
+            201,
+            "sign up: {}",
+            response.text().await.unwrap_or_default()
+        );
+        client
+    }
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)

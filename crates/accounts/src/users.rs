@@ -1,0 +1,42 @@
+use serde::Serialize;
+use taskspin_db::{Db, ParameterValue, Row};
+
+/// An account as the API shows it (never the password hash).
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub time_zone: String,
+    /// 0 = Sunday ... 6 = Saturday.
+    pub week_start: i16,
+    pub created_at: String,
+}
+
+/// The select list that [`User::from_row`] decodes, for a `users u`.
+pub const USER_COLUMNS: &str = "u.id::text AS id, u.email, u.display_name, u.time_zone, u.week_start, rfc3339(u.created_at) AS created_at";
+
+impl User {
+    pub fn from_row(row: &Row<'_>) -> taskspin_db::Result<Self> {
+        Ok(Self {
+            id: row.get("id")?,
+            email: row.get("email")?,
+            display_name: row.get("display_name")?,
+            time_zone: row.get("time_zone")?,
+            week_start: row.get("week_start")?,
+            created_at: row.get("created_at")?,
+        })
+    }
+
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    pub fn find(db: &Db, id: &str) -> taskspin_db::Result<Option<Self>> {
+        let rows = db.query(
+            &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"),
+            &[ParameterValue::Uuid(id.to_owned())],
+        )?;
+        rows.first().map(|row| Self::from_row(&row)).transpose()
+    }
+}

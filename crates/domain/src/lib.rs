@@ -1,0 +1,13 @@
+//! Taskspin's rules, free of I/O: what a valid task is, how recurrence rolls
+//! a task forward, and how a line of quick-add text becomes a task. Every
+//! function that depends on "now" or a time zone takes them as arguments.
+
+pub mod account;
+pub mod quick_add;
+pub mod recurrence;
+pub mod task;
+pub mod validation;
+
+pub use recurrence::Recurrence;
+pub use task::{Due, Priority};
+pub use validation::{Errors, FieldError};

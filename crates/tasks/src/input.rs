@@ -1,0 +1,195 @@
+//! Request bodies for creating and changing tasks, and their validation.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer};
+use taskspin_domain::task as rules;
+use taskspin_domain::{Due, Errors, FieldError, Priority, Recurrence};
+
+/// `POST /api/tasks`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTask {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub priority: Priority,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub due_at: Option<String>,
+    pub due_date: Option<String>,
+    pub recurrence: Option<Recurrence>,
+}
+
+/// `PATCH /api/tasks/{id}`: any subset; `null` clears a nullable field.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskPatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub priority: Option<Priority>,
+    pub tags: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub due_at: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub due_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub recurrence: Option<Option<Recurrence>>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from one not sent (`None`).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// A valid new task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskValues {
+    pub title: String,
+    pub description: String,
+    pub priority: Priority,
+    pub tags: Vec<String>,
+    pub due: Option<Due>,
+    pub recurrence: Option<Recurrence>,
+}
+
+/// A valid change: `None` leaves a field as it is; `due` and `recurrence`
+/// are `Some(None)` to clear them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskChanges {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub priority: Option<Priority>,
+    pub tags: Option<Vec<String>>,
+    pub due: Option<Option<Due>>,
+    pub recurrence: Option<Option<Recurrence>>,
+}
+
+fn check_tags(errors: &mut Errors, raw: &[String]) -> Option<Vec<String>> {
+    match rules::tags(raw) {
+        Ok(tags) => Some(tags),
+        Err(problems) => {
+            for (index, message) in problems {
+                errors.add(format!("tags[{index}]"), message);
+            }
+            None
+        }
+    }
+}
+
+/// `due_at` and `due_date` are one field in two shapes: at most one is given.
+fn check_due(
+    errors: &mut Errors,
+    due_at: Option<&str>,
+    due_date: Option<&str>,
+) -> Option<Option<Due>> {
+    match (due_at, due_date) {
+        (Some(_), Some(_)) => {
+            errors.add("due_date", "give due_at or due_date, not both");
+            None
+        }
+        (Some(at), None) => errors
+            .check("due_at", rules::due_at(at))
+            .map(|at| Some(Due::At(at))),
+        (None, Some(date)) => errors
+            .check("due_date", rules::due_date(date))
+            .map(|date| Some(Due::On(date))),
+        (None, None) => Some(None),
+    }
+}
+
+fn check_recurrence(errors: &mut Errors, recurrence: &Recurrence) -> Option<Recurrence> {
+    errors
+        .check("recurrence", recurrence.validate())
+        .map(|()| recurrence.clone())
+}
+
+impl NewTask {
+    pub fn validate(&self) -> Result<TaskValues, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        let title = errors.check("title", rules::title(&self.title));
+        let description = errors.check("description", rules::description(&self.description));
+        let tags = check_tags(&mut errors, &self.tags);
+        let due = check_due(
+            &mut errors,
+            self.due_at.as_deref(),
+            self.due_date.as_deref(),
+        );
+        let recurrence = match &self.recurrence {
+            Some(recurrence) => check_recurrence(&mut errors, recurrence).map(Some),
+            None => Some(None),
+        };
+        let values = (|| {
+            Some(TaskValues {
+                title: title?,
+                description: description?,
+                priority: self.priority,
+                tags: tags?,
+                due: due?,
+                recurrence: recurrence?,
+            })
+        })();
+        errors.finish(values)
+    }
+}
+
+impl TaskPatch {
+    pub fn validate(&self) -> Result<TaskChanges, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        let mut changes = TaskChanges {
+            priority: self.priority,
+            ..TaskChanges::default()
+        };
+        if let Some(title) = &self.title {
+            changes.title = errors.check("title", rules::title(title));
+        }
+        if let Some(description) = &self.description {
+            changes.description = errors.check("description", rules::description(description));
+        }
+        if let Some(tags) = &self.tags {
+            changes.tags = check_tags(&mut errors, tags);
+        }
+        if self.due_at.is_some() || self.due_date.is_some() {
+            let due_at = self.due_at.as_ref().and_then(Option::as_deref);
+            let due_date = self.due_date.as_ref().and_then(Option::as_deref);
+            changes.due = check_due(&mut errors, due_at, due_date);
+        }
+        if let Some(recurrence) = &self.recurrence {
+            changes.recurrence = match recurrence {
+                Some(recurrence) => check_recurrence(&mut errors, recurrence).map(Some),
+                None => Some(None),
+            };
+        }
+        errors.finish(Some(changes))
+    }
+}
+
+/// The database's representation of a due: an RFC 3339 instant or a date.
+pub(crate) fn due_columns(due: Option<Due>) -> (Option<DateTime<Utc>>, Option<NaiveDate>) {
+    match due {
+        Some(Due::At(at)) => (Some(at), None),
+        Some(Due::On(date)) => (None, Some(date)),
+        None => (None, None),
+    }
+}
+
+impl TaskValues {
+    /// The task a quick-add line describes; problems are reported on `text`.
+    pub fn from_quick_add(
+        parsed: &taskspin_domain::quick_add::QuickAdd,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        let title = errors.check("text", rules::title(&parsed.title));
+        let values = title.map(|title| TaskValues {
+            title,
+            description: String::new(),
+            priority: parsed.priority.unwrap_or_default(),
+            tags: parsed.tags.clone(),
+            due: parsed.due,
+            recurrence: parsed.recurrence.clone(),
+        });
+        errors.finish(values)
+    }
+}

@@ -1,0 +1,384 @@
+use chrono::{Datelike, NaiveDate, Utc};
+use serde::Serialize;
+use taskspin_db::{Db, ParameterValue, Row};
+use taskspin_domain::{Due, Priority, Recurrence};
+
+use crate::input::{TaskChanges, TaskValues, due_columns};
+
+/// A task as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Task {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub priority: Priority,
+    pub tags: Vec<String>,
+    pub due_at: Option<String>,
+    pub due_date: Option<String>,
+    pub recurrence: Option<Recurrence>,
+    pub completed: bool,
+    pub completed_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i32,
+}
+
+/// The select list [`Task::from_row`] decodes, for a `tasks t`.
+pub(crate) const TASK_COLUMNS: &str = "t.id, t.title, t.description, t.priority, t.tags, \
+     rfc3339(t.due_at) AS due_at, to_char(t.due_date, 'YYYY-MM-DD') AS due_date, t.recurrence, \
+     rfc3339(t.completed_at) AS completed_at, rfc3339(t.created_at) AS created_at, \
+     rfc3339(t.updated_at) AS updated_at, t.version";
+
+fn decode_error(column: &str, message: impl ToString) -> taskspin_db::Error {
+    taskspin_db::Error::Decode {
+        column: column.into(),
+        message: message.to_string(),
+    }
+}
+
+impl Task {
+    pub(crate) fn from_row(row: &Row<'_>) -> taskspin_db::Result<Self> {
+        let priority: i16 = row.get("priority")?;
+        let recurrence = row
+            .get::<Option<serde_json::Value>>("recurrence")?
+            .map(serde_json::from_value)
+            .transpose()
+            .map_err(|e| decode_error("recurrence", e))?;
+        let completed_at: Option<String> = row.get("completed_at")?;
+        Ok(Self {
+            id: row.get("id")?,
+            title: row.get("title")?,
+            description: row.get("description")?,
+            priority: Priority::from_i16(priority)
+                .ok_or_else(|| decode_error("priority", priority))?,
+            tags: row
+                .get::<Vec<Option<String>>>("tags")?
+                .into_iter()
+                .flatten()
+                .collect(),
+            due_at: row.get("due_at")?,
+            due_date: row.get("due_date")?,
+            recurrence,
+            completed: completed_at.is_some(),
+            completed_at,
+            created_at: row.get("created_at")?,
+            updated_at: row.get("updated_at")?,
+            version: row.get("version")?,
+        })
+    }
+
+    /// The strong ETag of this version of the task.
+    pub fn etag(&self) -> String {
+        format!("\"{}\"", self.version)
+    }
+
+    pub fn due(&self) -> Option<Due> {
+        let at = self
+            .due_at
+            .as_deref()
+            .and_then(|at| taskspin_domain::task::due_at(at).ok())
+            .map(Due::At);
+        at.or_else(|| {
+            self.due_date
+                .as_deref()
+                .and_then(|d| taskspin_domain::task::due_date(d).ok())
+                .map(Due::On)
+        })
+    }
+}
+
+/// The result of a change to one task.
+#[derive(Debug, PartialEq)]
+pub enum Outcome<T> {
+    Done(T),
+    /// No such task for this user.
+    NotFound,
+    /// `If-Match` named another version; nothing was changed.
+    Stale {
+        current: Box<Task>,
+    },
+}
+
+/// One user's tasks.
+pub struct Tasks<'a> {
+    db: &'a Db,
+    user_id: String,
+    time_zone: chrono_tz::Tz,
+}
+
+pub(crate) fn due_params(due: Option<Due>) -> [ParameterValue; 2] {
+    let (at, date) = due_columns(due);
+    [
+        at.map_or(ParameterValue::DbNull, |at| {
+            ParameterValue::Str(at.to_rfc3339())
+        }),
+        date.map_or(ParameterValue::DbNull, date_param),
+    ]
+}
+
+fn date_param(date: NaiveDate) -> ParameterValue {
+    ParameterValue::Date((date.year(), date.month() as u8, date.day() as u8))
+}
+
+fn tags_param(tags: &[String]) -> ParameterValue {
+    ParameterValue::ArrayStr(tags.iter().cloned().map(Some).collect())
+}
+
+fn recurrence_param(recurrence: Option<&Recurrence>) -> ParameterValue {
+    recurrence
+        .and_then(|r| serde_json::to_vec(r).ok())
+        .map_or(ParameterValue::DbNull, ParameterValue::Jsonb)
+}
+
+fn version_param(if_match: Option<i32>) -> ParameterValue {
+    if_match.map_or(ParameterValue::DbNull, ParameterValue::Int32)
+}
+
+impl<'a> Tasks<'a> {
+    pub fn new(db: &'a Db, user_id: &str, time_zone: chrono_tz::Tz) -> Self {
+        Self {
+            db,
+            user_id: user_id.to_owned(),
+            time_zone,
+        }
+    }
+
+    pub(crate) fn db(&self) -> &Db {
+        self.db
+    }
+
+    pub(crate) fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    pub(crate) fn user(&self) -> ParameterValue {
+        ParameterValue::Uuid(self.user_id.clone())
+    }
+
+    pub(crate) fn time_zone(&self) -> chrono_tz::Tz {
+        self.time_zone
+    }
+
+    fn one(&self, sql: &str, params: &[ParameterValue]) -> taskspin_db::Result<Option<Task>> {
+        let rows = self.db.query(sql, params)?;
+        rows.first().map(|row| Task::from_row(&row)).transpose()
+    }
+
+    /// A recurring task without a date starts at its first occurrence.
+    pub fn create(&self, values: &TaskValues) -> taskspin_db::Result<Task> {
+        let due = values.due.or_else(|| {
+            values
+                .recurrence
+                .as_ref()
+                .map(|r| r.first_due(Utc::now(), self.time_zone))
+        });
+        let [due_at, due_date] = due_params(due);
+        self.one(
+            &format!(
+                "INSERT INTO tasks AS t (user_id, title, description, priority, tags, due_at, due_date, recurrence)
+                 VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7, $8) RETURNING {TASK_COLUMNS}"
+            ),
+            &[
+                self.user(),
+                ParameterValue::Str(values.title.clone()),
+                ParameterValue::Str(values.description.clone()),
+                ParameterValue::Int16(values.priority.as_i16()),
+                tags_param(&values.tags),
+                due_at,
+                due_date,
+                recurrence_param(values.recurrence.as_ref()),
+            ],
+        )?
+        .ok_or_else(|| decode_error("*", "INSERT returned no row"))
+    }
+
+    pub fn get(&self, id: i64) -> taskspin_db::Result<Option<Task>> {
+        self.one(
+            &format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.id = $1 AND t.user_id = $2"),
+            &[ParameterValue::Int64(id), self.user()],
+        )
+    }
+
+    /// Why a conditional write touched no row: missing, or another version.
+    fn explain_miss<T>(&self, id: i64) -> taskspin_db::Result<Outcome<T>> {
+        Ok(match self.get(id)? {
+            None => Outcome::NotFound,
+            Some(current) => Outcome::Stale {
+                current: Box::new(current),
+            },
+        })
+    }
+
+    pub fn update(
+        &self,
+        id: i64,
+        changes: &TaskChanges,
+        if_match: Option<i32>,
+    ) -> taskspin_db::Result<Outcome<Task>> {
+        let [due_at, due_date] = due_params(changes.due.flatten());
+        let updated = self.one(
+            &format!(
+                "UPDATE tasks AS t SET
+                    title = COALESCE($3, t.title),
+                    description = COALESCE($4, t.description),
+                    priority = COALESCE($5, t.priority),
+                    tags = COALESCE($6, t.tags),
+                    due_at = CASE WHEN $7 THEN $8::text::timestamptz ELSE t.due_at END,
+                    due_date = CASE WHEN $7 THEN $9 ELSE t.due_date END,
+                    recurrence = CASE WHEN $10 THEN $11 ELSE t.recurrence END,
+                    updated_at = now(),
+                    version = t.version + 1
+                 WHERE t.id = $1 AND t.user_id = $2 AND ($12::int IS NULL OR t.version = $12)
+                 RETURNING {TASK_COLUMNS}"
+            ),
+            &[
+                ParameterValue::Int64(id),
+                self.user(),
+                changes
+                    .title
+                    .clone()
+                    .map_or(ParameterValue::DbNull, ParameterValue::Str),
+                changes
+                    .description
+                    .clone()
+                    .map_or(ParameterValue::DbNull, ParameterValue::Str),
+                changes.priority.map_or(ParameterValue::DbNull, |p| {
+                    ParameterValue::Int16(p.as_i16())
+                }),
+                changes
+                    .tags
+                    .as_deref()
+                    .map_or(ParameterValue::DbNull, tags_param),
+                ParameterValue::Boolean(changes.due.is_some()),
+                due_at,
+                due_date,
+                ParameterValue::Boolean(changes.recurrence.is_some()),
+                recurrence_param(changes.recurrence.as_ref().and_then(Option::as_ref)),
+                version_param(if_match),
+            ],
+        )?;
+        match updated {
+            Some(task) => Ok(Outcome::Done(task)),
+            None => self.explain_miss(id),
+        }
+    }
+
+    pub fn delete(&self, id: i64, if_match: Option<i32>) -> taskspin_db::Result<Outcome<()>> {
+        let deleted = self.db.execute(
+            "DELETE FROM tasks WHERE id = $1 AND user_id = $2 AND ($3::int IS NULL OR version = $3)",
+            &[ParameterValue::Int64(id), self.user(), version_param(if_match)],
+        )?;
+        if deleted == 1 {
+            Ok(Outcome::Done(()))
+        } else {
+            self.explain_miss(id)
+        }
+    }
+
+    /// Completes a pending task; completing a completed one changes nothing.
+    /// A recurring task's next occurrence is created in the same transaction,
+    /// exactly once: the row lock serialises concurrent completions and the
+    /// unique `previous_occurrence_id` forbids a second successor.
+    pub fn complete(&self, id: i64, if_match: Option<i32>) -> taskspin_db::Result<Outcome<Task>> {
+        self.db
+            .transaction(|_| self.complete_in_transaction(id, if_match))
+    }
+
+    fn complete_in_transaction(
+        &self,
+        id: i64,
+        if_match: Option<i32>,
+    ) -> taskspin_db::Result<Outcome<Task>> {
+        let completed = self.one(
+            &format!(
+                "UPDATE tasks AS t SET completed_at = now(), updated_at = now(), version = t.version + 1
+                 WHERE t.id = $1 AND t.user_id = $2 AND t.completed_at IS NULL AND ($3::int IS NULL OR t.version = $3)
+                 RETURNING {TASK_COLUMNS}"
+            ),
+            &[ParameterValue::Int64(id), self.user(), version_param(if_match)],
+        )?;
+        let Some(task) = completed else {
+            return Ok(match self.get(id)? {
+                None => Outcome::NotFound,
+                Some(current) if if_match.is_some_and(|v| v != current.version) => Outcome::Stale {
+                    current: Box::new(current),
+                },
+                Some(current) => Outcome::Done(current),
+            });
+        };
+        if let Some(recurrence) = &task.recurrence {
+            let next = match task.due() {
+                Some(due) => recurrence.next_due(due, self.time_zone),
+                None => recurrence.first_due(Utc::now(), self.time_zone),
+            };
+            let [due_at, due_date] = due_params(Some(next));
+            self.db.execute(
+                "INSERT INTO tasks (user_id, title, description, priority, tags, due_at, due_date, recurrence,
+                                    previous_occurrence_id)
+                 SELECT user_id, title, description, priority, tags, $3::text::timestamptz, $4, recurrence, id
+                 FROM tasks WHERE id = $1 AND user_id = $2
+                 ON CONFLICT (previous_occurrence_id) DO NOTHING",
+                &[ParameterValue::Int64(id), self.user(), due_at, due_date],
+            )?;
+        }
+        Ok(Outcome::Done(task))
+    }
+
+    pub fn reopen(&self, id: i64, if_match: Option<i32>) -> taskspin_db::Result<Outcome<Task>> {
+        let reopened = self.one(
+            &format!(
+                "UPDATE tasks AS t SET completed_at = NULL, updated_at = now(), version = t.version + 1
+                 WHERE t.id = $1 AND t.user_id = $2 AND t.completed_at IS NOT NULL AND ($3::int IS NULL OR t.version = $3)
+                 RETURNING {TASK_COLUMNS}"
+            ),
+            &[ParameterValue::Int64(id), self.user(), version_param(if_match)],
+        )?;
+        Ok(match reopened {
+            Some(task) => Outcome::Done(task),
+            None => match self.get(id)? {
+                None => Outcome::NotFound,
+                Some(current) if if_match.is_some_and(|v| v != current.version) => Outcome::Stale {
+                    current: Box::new(current),
+                },
+                Some(current) => Outcome::Done(current),
+            },
+        })
+    }
+
+    /// Completes each task of `ids` that the user has; returns them and the
+    /// ids that were not found. All or nothing.
+    pub fn complete_many(&self, ids: &[i64]) -> taskspin_db::Result<(Vec<Task>, Vec<i64>)> {
+        self.db.transaction(|_| {
+            let mut done = Vec::new();
+            let mut missing = Vec::new();
+            for &id in ids {
+                match self.complete_in_transaction(id, None)? {
+                    Outcome::Done(task) => done.push(task),
+                    _ => missing.push(id),
+                }
+            }
+            Ok((done, missing))
+        })
+    }
+
+    /// Deletes each task of `ids` that the user has; returns the deleted ids
+    /// and those that were not found.
+    pub fn delete_many(&self, ids: &[i64]) -> taskspin_db::Result<(Vec<i64>, Vec<i64>)> {
+        let deleted: Vec<i64> = self
+            .db
+            .query(
+                "DELETE FROM tasks WHERE user_id = $1 AND id = ANY($2::bigint[]) RETURNING id",
+                &[
+                    self.user(),
+                    ParameterValue::ArrayInt64(ids.iter().copied().map(Some).collect()),
+                ],
+            )?
+            .map(|row| row.get("id"))?;
+        let missing = ids
+            .iter()
+            .copied()
+            .filter(|id| !deleted.contains(id))
+            .collect();
+        Ok((deleted, missing))
+    }
+}

@@ -1,0 +1,570 @@
+//! The tasks API through the host against real PostgreSQL.
+
+use serde_json::{Value, json};
+use taskspin_testkit::TestApp;
+
+async fn body(response: reqwest::Response) -> Value {
+    response.json().await.expect("JSON body")
+}
+
+fn fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+struct User {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl User {
+    async fn new(app: &TestApp, email: &str) -> Self {
+        Self {
+            client: app.sign_up(email).await,
+            base: app.url(""),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn create(&self, task: Value) -> Value {
+        let response = self
+            .client
+            .post(self.url("/api/tasks"))
+            .json(&task)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        body(response).await
+    }
+
+    async fn list(&self, query: &str) -> Value {
+        let response = self
+            .client
+            .get(self.url(&format!("/api/tasks?{query}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{query}");
+        body(response).await
+    }
+
+    async fn titles(&self, query: &str) -> Vec<String> {
+        self.list(query).await["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["title"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn create_read_update_delete() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    let response = ann
+        .client
+        .post(ann.url("/api/tasks"))
+        .json(&json!({"title": "  Buy milk ", "priority": "high", "tags": ["Home", "#errands", "home"], "due_date": "2026-12-01"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.headers()["etag"], "\"1\"");
+    let id = response.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let task = body(response).await;
+    assert_eq!(task["title"], "Buy milk");
+    assert_eq!(task["tags"], json!(["home", "errands"]));
+    assert_eq!(
+        (task["due_date"].as_str(), task["due_at"].as_str()),
+        (Some("2026-12-01"), None)
+    );
+    assert_eq!(task["completed"], false);
+
+    let read = ann
+        .client
+        .get(ann.url(&format!("/api/tasks/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(body(read).await, task);
+
+    let patched = ann
+        .client
+        .patch(ann.url(&format!("/api/tasks/{id}")))
+        .header("if-match", "\"1\"")
+        .json(&json!({"description": "2 litres", "due_at": "2026-12-01T17:00:00+01:00"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    assert_eq!(patched.headers()["etag"], "\"2\"");
+    let patched = body(patched).await;
+    assert_eq!(patched["title"], "Buy milk", "untouched fields stay");
+    assert_eq!(patched["due_at"], "2026-12-01T16:00:00.000Z");
+    assert_eq!(patched["due_date"], Value::Null, "due_at replaces due_date");
+
+    let cleared = ann
+        .client
+        .patch(ann.url(&format!("/api/tasks/{id}")))
+        .json(&json!({"due_at": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(body(cleared).await["due_at"], Value::Null);
+
+    let deleted = ann
+        .client
+        .delete(ann.url(&format!("/api/tasks/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    assert_eq!(
+        ann.client
+            .get(ann.url(&format!("/api/tasks/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn invalid_tasks_are_refused_with_every_field_named() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    let tags: Vec<String> = (0..21).map(|i| format!("t{i}")).collect();
+    let cases = [
+        (json!({"title": "   "}), vec!["title"]),
+        (
+            json!({"title": "x".repeat(201), "description": "y".repeat(10_001)}),
+            vec!["title", "description"],
+        ),
+        (json!({"title": "ok", "tags": tags}), vec!["tags[20]"]),
+        (
+            json!({"title": "ok", "tags": ["fine", "has space", ""]}),
+            vec!["tags[1]", "tags[2]"],
+        ),
+        (json!({"title": "ok", "due_at": "tomorrow"}), vec!["due_at"]),
+        (
+            json!({"title": "ok", "due_at": "2026-12-01T10:00:00Z", "due_date": "2026-12-01"}),
+            vec!["due_date"],
+        ),
+        (
+            json!({"title": "ok", "priority": "extreme"}),
+            vec!["priority"],
+        ),
+        (json!({"title": 5}), vec!["title"]),
+        (json!({"title": "ok", "owner": "someone"}), vec!["owner"]),
+    ];
+    for (task, expected) in cases {
+        let response = ann
+            .client
+            .post(ann.url("/api/tasks"))
+            .json(&task)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "{task}");
+        let problem = body(response).await;
+        assert_eq!(fields(&problem), expected, "{problem}");
+    }
+    assert!(
+        ann.list("status=all").await["tasks"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "nothing was written"
+    );
+}
+
+#[tokio::test]
+async fn another_users_tasks_are_indistinguishable_from_missing_ones() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    let bob = User::new(&app, "bob@example.org").await;
+    let task = ann.create(json!({"title": "Ann's secret"})).await;
+    let id = task["id"].as_i64().unwrap();
+    let missing = 999_999_999;
+    for target in [id, missing] {
+        let responses = [
+            bob.client
+                .get(bob.url(&format!("/api/tasks/{target}")))
+                .send()
+                .await
+                .unwrap(),
+            bob.client
+                .patch(bob.url(&format!("/api/tasks/{target}")))
+                .json(&json!({"title": "mine"}))
+                .send()
+                .await
+                .unwrap(),
+            bob.client
+                .delete(bob.url(&format!("/api/tasks/{target}")))
+                .send()
+                .await
+                .unwrap(),
+            bob.client
+                .post(bob.url(&format!("/api/tasks/{target}/complete")))
+                .send()
+                .await
+                .unwrap(),
+            bob.client
+                .post(bob.url(&format!("/api/tasks/{target}/reopen")))
+                .send()
+                .await
+                .unwrap(),
+        ];
+        for response in responses {
+            assert_eq!(response.status(), 404);
+            assert_eq!(body(response).await["detail"], "No such task.");
+        }
+    }
+    let bulk = body(
+        bob.client
+            .post(bob.url("/api/tasks/bulk/delete"))
+            .json(&json!({"ids": [id]}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(bulk, json!({"deleted": [], "not_found": [id]}));
+    assert!(
+        bob.list("status=all").await["tasks"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let still = ann
+        .client
+        .get(ann.url(&format!("/api/tasks/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(body(still).await["title"], "Ann's secret");
+}
+
+#[tokio::test]
+async fn a_stale_if_match_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    let id = ann.create(json!({"title": "v1"})).await["id"]
+        .as_i64()
+        .unwrap();
+    let url = ann.url(&format!("/api/tasks/{id}"));
+    let edit = ann
+        .client
+        .patch(&url)
+        .header("if-match", "\"1\"")
+        .json(&json!({"title": "v2"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edit.status(), 200);
+
+    let stale = ann
+        .client
+        .patch(&url)
+        .header("if-match", "\"1\"")
+        .json(&json!({"title": "lost"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 412);
+    assert_eq!(stale.headers()["etag"], "\"2\"");
+    assert_eq!(
+        body(stale).await["current"]["title"],
+        "v2",
+        "the newer version comes back"
+    );
+    for response in [
+        ann.client
+            .delete(&url)
+            .header("if-match", "\"1\"")
+            .send()
+            .await
+            .unwrap(),
+        ann.client
+            .post(format!("{url}/complete"))
+            .header("if-match", "\"1\"")
+            .send()
+            .await
+            .unwrap(),
+    ] {
+        assert_eq!(response.status(), 412);
+    }
+    let current = body(ann.client.get(&url).send().await.unwrap()).await;
+    assert_eq!(
+        (
+            current["title"].as_str(),
+            current["version"].as_i64(),
+            current["completed"].as_bool()
+        ),
+        (Some("v2"), Some(2), Some(false))
+    );
+}
+
+#[tokio::test]
+async fn completing_a_recurring_task_twice_at_once_creates_one_next_occurrence() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    let task = ann
+        .create(json!({"title": "Water plants", "due_date": "2026-12-01", "recurrence": {"kind": "every", "interval": 3, "unit": "day"}}))
+        .await;
+    let url = ann.url(&format!("/api/tasks/{}/complete", task["id"]));
+    let (first, second) = tokio::join!(ann.client.post(&url).send(), ann.client.post(&url).send());
+    assert_eq!(first.unwrap().status(), 200);
+    assert_eq!(second.unwrap().status(), 200);
+    assert_eq!(
+        ann.client.post(&url).send().await.unwrap().status(),
+        200,
+        "completing again is idempotent"
+    );
+
+    let pending = ann.list("status=pending").await;
+    let pending = pending["tasks"].as_array().unwrap();
+    assert_eq!(pending.len(), 1, "{pending:#?}");
+    assert_eq!(pending[0]["title"], "Water plants");
+    assert_eq!(pending[0]["due_date"], "2026-12-04");
+    assert_eq!(
+        ann.list("status=completed").await["tasks"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Reopening and completing again must not create a second successor.
+    let reopen = ann.url(&format!("/api/tasks/{}/reopen", task["id"]));
+    assert_eq!(ann.client.post(&reopen).send().await.unwrap().status(), 200);
+    assert_eq!(ann.client.post(&url).send().await.unwrap().status(), 200);
+    assert_eq!(
+        ann.list("status=pending").await["tasks"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn listing_filters_sorts_and_pages() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    ann.create(json!({"title": "Alpha report", "priority": "low", "tags": ["work"], "due_date": "2026-12-03"})).await;
+    ann.create(json!({"title": "Bravo milk", "priority": "urgent", "tags": ["home"], "due_at": "2026-12-01T09:00:00Z"})).await;
+    ann.create(
+        json!({"title": "Charlie report draft", "priority": "high", "tags": ["work", "writing"]}),
+    )
+    .await;
+    let overdue = ann
+        .create(json!({"title": "Delta old bill", "due_at": "2020-01-01T00:00:00Z"}))
+        .await;
+    let done = ann
+        .create(json!({"title": "Echo done", "due_date": "2026-12-02"}))
+        .await;
+    ann.client
+        .post(ann.url(&format!("/api/tasks/{}/complete", done["id"])))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(
+        ann.titles("").await,
+        [
+            "Delta old bill",
+            "Bravo milk",
+            "Alpha report",
+            "Charlie report draft"
+        ],
+        "pending by due, undated last"
+    );
+    assert_eq!(ann.titles("status=completed").await, ["Echo done"]);
+    assert_eq!(
+        ann.titles("status=overdue").await,
+        [overdue["title"].as_str().unwrap()]
+    );
+    assert_eq!(
+        ann.titles("status=all&sort=title&order=desc")
+            .await
+            .first()
+            .unwrap(),
+        "Echo done"
+    );
+    assert_eq!(
+        ann.titles("sort=priority").await,
+        [
+            "Bravo milk",
+            "Charlie report draft",
+            "Alpha report",
+            "Delta old bill"
+        ]
+    );
+    assert_eq!(
+        ann.titles("priority=high,urgent&sort=title").await,
+        ["Bravo milk", "Charlie report draft"]
+    );
+    assert_eq!(
+        ann.titles("tag=WORK&sort=title").await,
+        ["Alpha report", "Charlie report draft"]
+    );
+    assert_eq!(
+        ann.titles("q=report&sort=title").await,
+        ["Alpha report", "Charlie report draft"]
+    );
+    assert_eq!(
+        ann.titles("due_before=2026-12-02&due_after=2026-11-01")
+            .await,
+        ["Bravo milk"]
+    );
+
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let query = match &cursor {
+            Some(c) => format!("status=all&limit=2&cursor={c}"),
+            None => "status=all&limit=2".to_owned(),
+        };
+        let page = ann.list(&query).await;
+        seen.extend(
+            page["tasks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["title"].as_str().unwrap().to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "Delta old bill",
+            "Bravo milk",
+            "Echo done",
+            "Alpha report",
+            "Charlie report draft"
+        ]
+    );
+
+    let bad = ann
+        .client
+        .get(ann.url("/api/tasks?status=later&limit=0&sort=size"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    assert_eq!(fields(&body(bad).await), ["status", "limit", "sort"]);
+}
+
+#[tokio::test]
+async fn bulk_complete_and_delete() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    let a = ann.create(json!({"title": "a"})).await["id"]
+        .as_i64()
+        .unwrap();
+    let b = ann.create(json!({"title": "b"})).await["id"]
+        .as_i64()
+        .unwrap();
+    let done = body(
+        ann.client
+            .post(ann.url("/api/tasks/bulk/complete"))
+            .json(&json!({"ids": [a, b, 424242]}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(done["tasks"].as_array().unwrap().len(), 2);
+    assert_eq!(done["not_found"], json!([424242]));
+    let deleted = body(
+        ann.client
+            .post(ann.url("/api/tasks/bulk/delete"))
+            .json(&json!({"ids": [a, b]}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(deleted, json!({"deleted": [a, b], "not_found": []}));
+    let empty = ann
+        .client
+        .post(ann.url("/api/tasks/bulk/delete"))
+        .json(&json!({"ids": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 422);
+}
+
+#[tokio::test]
+async fn quick_add_parses_and_creates_while_parse_only_previews() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    let preview = ann
+        .client
+        .post(ann.url("/api/tasks/parse"))
+        .json(&json!({"text": "Pay rent every month on the 1st !high #home"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preview.status(), 200);
+    let preview = body(preview).await;
+    assert_eq!(preview["title"], "Pay rent");
+    assert_eq!(preview["priority"], "high");
+    assert_eq!(preview["tags"], json!(["home"]));
+    assert_eq!(
+        preview["recurrence"],
+        json!({"kind": "month_day", "day": 1, "interval": 1})
+    );
+    assert!(
+        ann.list("status=all").await["tasks"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "parse creates nothing"
+    );
+
+    let created = ann
+        .client
+        .post(ann.url("/api/tasks/quick"))
+        .json(&json!({"text": "Call mom tomorrow 6pm !high #family"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let task = body(created).await;
+    assert_eq!(task["title"], "Call mom");
+    assert_eq!(task["priority"], "high");
+    assert_eq!(task["tags"], json!(["family"]));
+    assert!(task["due_at"].as_str().unwrap().ends_with(":00.000Z"));
+
+    let empty = ann
+        .client
+        .post(ann.url("/api/tasks/quick"))
+        .json(&json!({"text": "  "}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 422);
+}

@@ -31,6 +31,20 @@ impl Scenario {
         }
     }
 
+    pub fn post_json(name: &str, path: &str, body: &str) -> Self {
+        Self {
+            method: hyper::Method::POST,
+            body: Bytes::copy_from_slice(body.as_bytes()),
+            ..Self::get(name, path)
+        }
+        .with_header("content-type", "application/json")
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
     fn request(&self, address: SocketAddr) -> Request<Full<Bytes>> {
         let mut builder = Request::builder()
             .method(self.method.clone())

@@ -30,7 +30,8 @@
 //!   - `in 3 days`, `in two weeks`, `in a month` (month ends clamp).
 //!   - `dec 25`, `december 25th`, `25 dec`, `the 25th of december`, with an
 //!     optional year (`dec 25, 2027`): without a year, the next such day from
-//!     today. A month name alone (`March for science`, `May I`) is not a date.
+//!     today. A month name alone (`March for science`, `May I`) is not a date,
+//!     nor is a number before the verb "may" (`Chapter 3 may be late`).
 //!   - `2026-12-01`; `12/25` and `12/25/2027` are month/day, but `25/12` (first
 //!     number over 12) is read as day/month. Fractions like `1/2` look the same:
 //!     quote them.

@@ -1,12 +1,14 @@
 # Taskspin: `make dev` runs the app, `make test` runs every check.
 CARGO ?= cargo
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
-COMPONENTS := health migrate auth tasks
+COMPONENTS := health migrate auth tasks openapi
 WASM := $(addprefix -p ,$(COMPONENTS))
 NATIVE := --workspace $(addprefix --exclude ,$(COMPONENTS))
 SPINHOST := $(TARGET_DIR)/native/spinhost
 
-.PHONY: build build-wasm build-native dev migrate test lint unit integration bench clean
+SCHEMATHESIS_VERSION := 4.32.5
+
+.PHONY: build build-wasm build-native dev test lint tools bench fuzz clean
 
 build: build-wasm build-native
 
@@ -24,8 +26,19 @@ lint:
 	$(CARGO) clippy --profile native $(NATIVE) --all-targets -- -D warnings
 	$(CARGO) clippy --release --target wasm32-wasip2 $(WASM) -- -D warnings
 
-test: lint build
+# Python tools the tests drive, in a virtualenv of the project's own.
+tools: .venv/bin/schemathesis
+
+.venv/bin/schemathesis:
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION)
+
+test: lint build tools
 	scripts/with-postgres.sh scripts/cargo-test.sh --profile native $(NATIVE)
+
+# The API fuzzer at a larger budget (200 examples per operation).
+fuzz: build tools
+	FUZZ_EXAMPLES=200 scripts/with-postgres.sh $(CARGO) test --profile native -p taskspin-tests --test api_fuzz -- --nocapture
 
 # Requests/s and latency at 100 connections against the host, and .wasm sizes.
 bench: build
@@ -33,4 +46,4 @@ bench: build
 
 clean:
 	$(CARGO) clean
-	rm -rf .spin
+	rm -rf .spin .venv

@@ -1,9 +1,10 @@
 //! `/api/auth/...`: accounts, sessions and personal access tokens.
 
-use serde::{Deserialize, Serialize};
 use spin_sdk::http::{Params, Request, Response, Router};
 use spin_sdk::http_component;
-use taskspin_accounts::tokens::TokenInfo;
+use taskspin_accounts::requests::{
+    ChangePassword, ConfirmPassword, CreatedToken, NewToken, SignIn, SignUp, TokenList, UpdateMe,
+};
 use taskspin_accounts::{
     USER_COLUMNS, User, authenticate, csrf, password, sessions, throttle, tokens,
 };
@@ -46,20 +47,6 @@ fn require_own_origin(request: &Request) -> ApiResult<()> {
     } else {
         Err(Problem::new(403, "Cross-site requests may not sign in.").into())
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignUp {
-    email: String,
-    password: String,
-    display_name: String,
-    #[serde(default = "utc")]
-    time_zone: String,
-}
-
-fn utc() -> String {
-    "UTC".into()
 }
 
 fn sign_up(request: Request, _: Params) -> ApiResult {
@@ -108,13 +95,6 @@ fn sign_up(request: Request, _: Params) -> ApiResult {
     })?;
     let (user, cookie) = created;
     Ok(with_cookie(json(201, &user)?, cookie))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignIn {
-    email: String,
-    password: String,
 }
 
 fn sign_in(request: Request, _: Params) -> ApiResult {
@@ -171,14 +151,6 @@ fn me(request: Request, _: Params) -> ApiResult {
     Ok(auth.finish(json(200, &auth.user)?))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UpdateMe {
-    display_name: Option<String>,
-    time_zone: Option<String>,
-    week_start: Option<i16>,
-}
-
 /// The account's settings: display name, time zone and week start.
 fn update_me(request: Request, _: Params) -> ApiResult {
     let db = Db::connect()?;
@@ -218,12 +190,6 @@ fn update_me(request: Request, _: Params) -> ApiResult {
     Ok(auth.finish(json(200, &user)?))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConfirmPassword {
-    password: String,
-}
-
 /// Deletes the account and, through the foreign keys, every row of it.
 fn delete_account(request: Request, _: Params) -> ApiResult {
     let db = Db::connect()?;
@@ -253,13 +219,6 @@ fn check_password(db: &Db, user_id: &str, given: &str, field: &str) -> ApiResult
         errors.add(field, "is incorrect");
         Ok(errors.finish(Some(()))?)
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChangePassword {
-    current_password: String,
-    new_password: String,
 }
 
 /// Signs out every session, then signs this client in again.
@@ -294,30 +253,11 @@ fn change_password(request: Request, _: Params) -> ApiResult {
     Ok(with_cookie(no_content(), cookie))
 }
 
-#[derive(Serialize)]
-struct TokenList {
-    tokens: Vec<TokenInfo>,
-}
-
 fn list_tokens(request: Request, _: Params) -> ApiResult {
     let db = Db::connect()?;
     let auth = authenticate(&db, &request)?;
     let tokens = tokens::list(&db, &auth.user.id)?;
     Ok(auth.finish(json(200, &TokenList { tokens })?))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewToken {
-    name: String,
-}
-
-#[derive(Serialize)]
-struct CreatedToken {
-    #[serde(flatten)]
-    info: TokenInfo,
-    /// The secret, shown this once.
-    token: String,
 }
 
 fn create_token(request: Request, _: Params) -> ApiResult {

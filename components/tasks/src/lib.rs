@@ -1,6 +1,5 @@
 //! `/api/tasks/...`: the signed-in user's tasks.
 
-use serde::{Deserialize, Serialize};
 use spin_sdk::http::{Params, Request, Response, Router};
 use spin_sdk::http_component;
 use taskspin_accounts::{Authenticated, authenticate};
@@ -8,6 +7,7 @@ use taskspin_db::Db;
 use taskspin_domain::quick_add::{self, ParseContext};
 use taskspin_domain::{Errors, account};
 use taskspin_http::{ApiResult, Problem, json, json_body};
+use taskspin_tasks::requests::{BulkCompleted, BulkDeleted, Ids, QuickText};
 use taskspin_tasks::{ListQuery, NewTask, Outcome, Task, TaskPatch, TaskValues, Tasks};
 
 #[http_component]
@@ -111,12 +111,6 @@ fn create(request: Request, _: Params) -> ApiResult {
     })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct QuickText {
-    text: String,
-}
-
 fn parse_text(request: &Request, auth: &Authenticated) -> ApiResult<quick_add::QuickAdd> {
     let body: QuickText = json_body(request)?;
     let mut errors = Errors::default();
@@ -145,12 +139,6 @@ fn parse(request: Request, _: Params) -> ApiResult {
     with_tasks(&request, |_, auth| json(200, &parse_text(&request, auth)?))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Ids {
-    ids: Vec<i64>,
-}
-
 fn ids(request: &Request) -> ApiResult<Vec<i64>> {
     let body: Ids = json_body(request)?;
     let mut errors = Errors::default();
@@ -160,23 +148,11 @@ fn ids(request: &Request) -> ApiResult<Vec<i64>> {
     errors.finish(Some(body.ids)).map_err(Into::into)
 }
 
-#[derive(Serialize)]
-struct BulkCompleted {
-    tasks: Vec<Task>,
-    not_found: Vec<i64>,
-}
-
 fn bulk_complete(request: Request, _: Params) -> ApiResult {
     with_tasks(&request, |tasks, _| {
         let (tasks, not_found) = tasks.complete_many(&ids(&request)?)?;
         json(200, &BulkCompleted { tasks, not_found })
     })
-}
-
-#[derive(Serialize)]
-struct BulkDeleted {
-    deleted: Vec<i64>,
-    not_found: Vec<i64>,
 }
 
 fn bulk_delete(request: Request, _: Params) -> ApiResult {

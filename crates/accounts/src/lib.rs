@@ -4,6 +4,7 @@
 mod auth;
 pub mod csrf;
 pub mod password;
+pub mod requests;
 pub mod secret;
 pub mod sessions;
 pub mod throttle;

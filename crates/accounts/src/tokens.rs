@@ -8,13 +8,15 @@ use crate::secret;
 
 pub const PREFIX: &str = "tsp_";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TokenInfo {
     pub id: i64,
     pub name: String,
     /// The token's first characters, to tell tokens apart.
     pub prefix: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub last_used_at: Option<String>,
 }
 

@@ -2,14 +2,16 @@ use serde::Serialize;
 use taskspin_db::{Db, ParameterValue, Row};
 
 /// An account as the API shows it (never the password hash).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct User {
     pub id: String,
     pub email: String,
     pub display_name: String,
     pub time_zone: String,
     /// 0 = Sunday ... 6 = Saturday.
+    #[schema(minimum = 0, maximum = 6)]
     pub week_start: i16,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 

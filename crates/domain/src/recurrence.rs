@@ -29,24 +29,34 @@ pub(crate) const WEEK: [Weekday; 7] = [
 pub const MAX_INTERVAL: u32 = 365;
 
 /// How often a task repeats.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Recurrence {
     /// Every `interval` units (1..=365): every day, every 2 weeks, every month, every year.
-    Every { interval: u32, unit: Unit },
+    Every {
+        #[schema(minimum = 1, maximum = 365)]
+        interval: u32,
+        unit: Unit,
+    },
     /// Monday to Friday.
     Weekdays,
     /// On these weekdays (non-empty, unique), every week.
     OnWeekdays {
         #[serde(with = "weekday_names")]
+        #[schema(value_type = Vec<String>, example = json!(["mon", "thu"]))]
         days: Vec<Weekday>,
     },
     /// On this day of the month (1..=31; clamped to the month's last day), every `interval` months.
-    MonthDay { day: u8, interval: u32 },
+    MonthDay {
+        #[schema(minimum = 1, maximum = 31)]
+        day: u8,
+        #[schema(minimum = 1, maximum = 365)]
+        interval: u32,
+    },
 }
 
 /// The unit of [`Recurrence::Every`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     Day,

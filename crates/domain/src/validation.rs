@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// One invalid input, named by its field (`title`, `tags[3]`, ...).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

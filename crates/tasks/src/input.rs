@@ -6,7 +6,7 @@ use taskspin_domain::task as rules;
 use taskspin_domain::{Due, Errors, FieldError, Priority, Recurrence};
 
 /// `POST /api/tasks`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTask {
     pub title: String,
@@ -16,13 +16,16 @@ pub struct NewTask {
     pub priority: Priority,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// RFC 3339 with an offset.
+    #[schema(format = DateTime)]
     pub due_at: Option<String>,
+    #[schema(format = Date)]
     pub due_date: Option<String>,
     pub recurrence: Option<Recurrence>,
 }
 
 /// `PATCH /api/tasks/{id}`: any subset; `null` clears a nullable field.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskPatch {
     pub title: Option<String>,
@@ -30,10 +33,13 @@ pub struct TaskPatch {
     pub priority: Option<Priority>,
     pub tags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub due_at: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = Date)]
     pub due_date: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Recurrence>)]
     pub recurrence: Option<Option<Recurrence>>,
 }
 

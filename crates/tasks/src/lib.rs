@@ -5,6 +5,7 @@
 
 mod input;
 mod list;
+pub mod requests;
 mod store;
 
 pub use input::{NewTask, TaskChanges, TaskPatch, TaskValues};

@@ -215,7 +215,7 @@ impl ListQuery {
 }
 
 /// One page of a listing.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Page {
     pub tasks: Vec<Task>,
     /// Pass as `cursor` for the next page; null on the last one.

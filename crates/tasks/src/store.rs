@@ -6,19 +6,24 @@ use taskspin_domain::{Due, Priority, Recurrence};
 use crate::input::{TaskChanges, TaskValues, due_columns};
 
 /// A task as the API shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Task {
     pub id: i64,
     pub title: String,
     pub description: String,
     pub priority: Priority,
     pub tags: Vec<String>,
+    #[schema(format = DateTime)]
     pub due_at: Option<String>,
+    #[schema(format = Date)]
     pub due_date: Option<String>,
     pub recurrence: Option<Recurrence>,
     pub completed: bool,
+    #[schema(format = DateTime)]
     pub completed_at: Option<String>,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
     pub version: i32,
 }

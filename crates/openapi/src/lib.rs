@@ -1,0 +1,612 @@
+//! The OpenAPI 3.1 document of the HTTP API. Schemas come from the very
+//! types the components decode and encode (`ToSchema` derives); this crate
+//! lists the operations, their parameters and every status they answer.
+//! `make test` runs an API fuzzer against it to keep it honest.
+
+use serde::Serialize;
+use taskspin_accounts::User;
+use taskspin_accounts::requests::{
+    ChangePassword, ConfirmPassword, CreatedToken, NewToken, SignIn, SignUp, TokenList, UpdateMe,
+};
+use taskspin_domain::FieldError;
+use taskspin_tasks::requests::{BulkCompleted, BulkDeleted, Ids, QuickText};
+use taskspin_tasks::{NewTask, Page, Task, TaskPatch};
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem, PathsBuilder,
+};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityRequirement, SecurityScheme,
+};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required, Schema};
+use utoipa::{OpenApi as _, ToSchema};
+
+/// A problem document (RFC 9457), as every error answers.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)] // describes the JSON `taskspin_http::Problem` writes
+struct Problem {
+    #[serde(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    detail: Option<String>,
+    instance: String,
+    request_id: String,
+    /// Each invalid field, on a 422.
+    errors: Option<Vec<FieldError>>,
+    /// The task's current version, on a 412.
+    current: Option<Task>,
+}
+
+/// What quick add would create.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)] // describes the JSON `taskspin_domain::quick_add::QuickAdd` writes
+struct QuickAddPreview {
+    title: String,
+    #[schema(format = DateTime)]
+    due_at: Option<String>,
+    #[schema(format = Date)]
+    due_date: Option<String>,
+    priority: Option<taskspin_domain::Priority>,
+    tags: Vec<String>,
+    recurrence: Option<taskspin_domain::Recurrence>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)] // describes the health component's JSON
+struct Liveness {
+    status: String,
+    #[schema(format = DateTime)]
+    timestamp: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)] // describes the health component's JSON
+struct Readiness {
+    status: String,
+    database: String,
+    schema_version: Option<i64>,
+    reason: Option<String>,
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Taskspin",
+        description = "A self-hostable, AI-assisted task manager."
+    ),
+    components(schemas(
+        Problem,
+        QuickAddPreview,
+        Liveness,
+        Readiness,
+        User,
+        SignUp,
+        SignIn,
+        UpdateMe,
+        ConfirmPassword,
+        ChangePassword,
+        TokenList,
+        NewToken,
+        CreatedToken,
+        Task,
+        NewTask,
+        TaskPatch,
+        Page,
+        QuickText,
+        Ids,
+        BulkCompleted,
+        BulkDeleted
+    ))
+)]
+struct Schemas;
+
+/// How an operation may be called.
+#[derive(Clone, Copy, PartialEq)]
+enum Access {
+    Public,
+    SignedIn,
+}
+
+struct Operation {
+    method: HttpMethod,
+    path: &'static str,
+    summary: &'static str,
+    access: Access,
+    body: Option<&'static str>,
+    /// Success statuses and the schema of each (None: no body).
+    answers: &'static [(u16, Option<&'static str>)],
+    /// Error statuses beyond those every operation of its kind can answer.
+    errors: &'static [u16],
+}
+
+const fn op(
+    method: HttpMethod,
+    path: &'static str,
+    summary: &'static str,
+    access: Access,
+    body: Option<&'static str>,
+    answers: &'static [(u16, Option<&'static str>)],
+    errors: &'static [u16],
+) -> Operation {
+    Operation {
+        method,
+        path,
+        summary,
+        access,
+        body,
+        answers,
+        errors,
+    }
+}
+
+use Access::{Public, SignedIn};
+use HttpMethod::{Delete, Get, Patch, Post};
+
+const OPERATIONS: &[Operation] = &[
+    op(
+        Get,
+        "/health",
+        "Liveness: answers while the app runs",
+        Public,
+        None,
+        &[(200, Some("Liveness"))],
+        &[],
+    ),
+    op(
+        Get,
+        "/ready",
+        "Readiness: the database and the schema version",
+        Public,
+        None,
+        &[(200, Some("Readiness")), (503, Some("Readiness"))],
+        &[],
+    ),
+    op(
+        Post,
+        "/api/auth/signup",
+        "Create an account and sign in",
+        Public,
+        Some("SignUp"),
+        &[(201, Some("User"))],
+        &[403, 409],
+    ),
+    op(
+        Post,
+        "/api/auth/signin",
+        "Sign in",
+        Public,
+        Some("SignIn"),
+        &[(200, Some("User"))],
+        &[401, 403, 429],
+    ),
+    op(
+        Post,
+        "/api/auth/signout",
+        "Sign out: revoke the session",
+        Public,
+        None,
+        &[(204, None)],
+        &[403],
+    ),
+    op(
+        Get,
+        "/api/auth/me",
+        "The signed-in account",
+        SignedIn,
+        None,
+        &[(200, Some("User"))],
+        &[],
+    ),
+    op(
+        Patch,
+        "/api/auth/me",
+        "Change the account's settings",
+        SignedIn,
+        Some("UpdateMe"),
+        &[(200, Some("User"))],
+        &[],
+    ),
+    op(
+        Delete,
+        "/api/auth/me",
+        "Delete the account and all its data",
+        SignedIn,
+        Some("ConfirmPassword"),
+        &[(204, None)],
+        &[],
+    ),
+    op(
+        Post,
+        "/api/auth/password",
+        "Change the password; signs out every other session",
+        SignedIn,
+        Some("ChangePassword"),
+        &[(204, None)],
+        &[],
+    ),
+    op(
+        Get,
+        "/api/auth/tokens",
+        "List personal access tokens",
+        SignedIn,
+        None,
+        &[(200, Some("TokenList"))],
+        &[],
+    ),
+    op(
+        Post,
+        "/api/auth/tokens",
+        "Create a personal access token (shown once)",
+        SignedIn,
+        Some("NewToken"),
+        &[(201, Some("CreatedToken"))],
+        &[],
+    ),
+    op(
+        Delete,
+        "/api/auth/tokens/{id}",
+        "Revoke a personal access token",
+        SignedIn,
+        None,
+        &[(204, None)],
+        &[404],
+    ),
+    op(
+        Get,
+        "/api/tasks",
+        "List tasks: filter, search, sort, page",
+        SignedIn,
+        None,
+        &[(200, Some("Page"))],
+        &[],
+    ),
+    op(
+        Post,
+        "/api/tasks",
+        "Create a task",
+        SignedIn,
+        Some("NewTask"),
+        &[(201, Some("Task"))],
+        &[],
+    ),
+    op(
+        Post,
+        "/api/tasks/quick",
+        "Create a task from a line of text",
+        SignedIn,
+        Some("QuickText"),
+        &[(201, Some("Task"))],
+        &[],
+    ),
+    op(
+        Post,
+        "/api/tasks/parse",
+        "Preview what quick add would create",
+        SignedIn,
+        Some("QuickText"),
+        &[(200, Some("QuickAddPreview"))],
+        &[],
+    ),
+    op(
+        Post,
+        "/api/tasks/bulk/complete",
+        "Complete several tasks",
+        SignedIn,
+        Some("Ids"),
+        &[(200, Some("BulkCompleted"))],
+        &[],
+    ),
+    op(
+        Post,
+        "/api/tasks/bulk/delete",
+        "Delete several tasks",
+        SignedIn,
+        Some("Ids"),
+        &[(200, Some("BulkDeleted"))],
+        &[],
+    ),
+    op(
+        Get,
+        "/api/tasks/{id}",
+        "Read a task",
+        SignedIn,
+        None,
+        &[(200, Some("Task"))],
+        &[404],
+    ),
+    op(
+        Patch,
+        "/api/tasks/{id}",
+        "Change any subset of a task's fields",
+        SignedIn,
+        Some("TaskPatch"),
+        &[(200, Some("Task"))],
+        &[404, 412],
+    ),
+    op(
+        Delete,
+        "/api/tasks/{id}",
+        "Delete a task",
+        SignedIn,
+        None,
+        &[(204, None)],
+        &[404, 412],
+    ),
+    op(
+        Post,
+        "/api/tasks/{id}/complete",
+        "Complete a task (a recurring one rolls forward once)",
+        SignedIn,
+        None,
+        &[(200, Some("Task"))],
+        &[404, 412],
+    ),
+    op(
+        Post,
+        "/api/tasks/{id}/reopen",
+        "Reopen a completed task",
+        SignedIn,
+        None,
+        &[(200, Some("Task"))],
+        &[404, 412],
+    ),
+    op(
+        Get,
+        "/api/openapi.json",
+        "This document",
+        Public,
+        None,
+        &[(200, None)],
+        &[],
+    ),
+];
+
+fn json_content(content_type: &str, schema: &str) -> (String, utoipa::openapi::Content) {
+    (
+        content_type.to_owned(),
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name(schema)))
+            .build(),
+    )
+}
+
+fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
+    let (content_type, content) = json_content("application/problem+json", "Problem");
+    ResponseBuilder::new()
+        .description(description)
+        .content(content_type, content)
+        .build()
+        .into()
+}
+
+fn describe_error(status: u16) -> &'static str {
+    match status {
+        400 => "The body is not valid JSON",
+        401 => "No valid session cookie or bearer token",
+        403 => "A cross-site request",
+        404 => "No such resource for this user",
+        409 => "The email already has an account",
+        412 => "If-Match names another version; `current` holds the task",
+        413 => "The body is larger than 1 MiB",
+        415 => "The body is not application/json",
+        422 => "Invalid fields, each named in `errors`",
+        429 => "Too many failed sign-ins; see Retry-After",
+        500 => "An unexpected failure, logged with the request ID",
+        503 => "The database is unavailable; see Retry-After",
+        _ => "An error",
+    }
+}
+
+fn parameter(
+    name: &str,
+    location: ParameterIn,
+    schema: Schema,
+    description: &str,
+) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(location.clone())
+        .required(if location == ParameterIn::Path {
+            Required::True
+        } else {
+            Required::False
+        })
+        .description(Some(description))
+        .schema(Some(schema))
+        .build()
+}
+
+fn string_enum(values: &[&str]) -> Schema {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .enum_values(Some(values.to_vec()))
+        .into()
+}
+
+fn string(max_length: usize) -> Schema {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .max_length(Some(max_length))
+        .into()
+}
+
+fn list_parameters() -> Vec<utoipa::openapi::path::Parameter> {
+    let limit = ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::Integer))
+        .minimum(Some(1))
+        .maximum(Some(200));
+    vec![
+        parameter(
+            "status",
+            ParameterIn::Query,
+            string_enum(&["pending", "completed", "overdue", "all"]),
+            "Default pending",
+        ),
+        parameter(
+            "priority",
+            ParameterIn::Query,
+            string(100),
+            "Comma-separated priorities",
+        ),
+        parameter(
+            "tag",
+            ParameterIn::Query,
+            string(64),
+            "Only tasks with this tag",
+        ),
+        parameter(
+            "due_before",
+            ParameterIn::Query,
+            string(64),
+            "An RFC 3339 instant or a date",
+        ),
+        parameter(
+            "due_after",
+            ParameterIn::Query,
+            string(64),
+            "An RFC 3339 instant or a date",
+        ),
+        parameter(
+            "q",
+            ParameterIn::Query,
+            string(200),
+            "Full-text search over title and description",
+        ),
+        parameter(
+            "sort",
+            ParameterIn::Query,
+            string_enum(&["due", "priority", "created", "updated", "title"]),
+            "Default due",
+        ),
+        parameter(
+            "order",
+            ParameterIn::Query,
+            string_enum(&["asc", "desc"]),
+            "The sort's direction",
+        ),
+        parameter(
+            "limit",
+            ParameterIn::Query,
+            limit.into(),
+            "1 to 200, default 50",
+        ),
+        parameter(
+            "cursor",
+            ParameterIn::Query,
+            string(512),
+            "The previous page's next_cursor",
+        ),
+    ]
+}
+
+fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
+    let mut builder = OperationBuilder::new().summary(Some(spec.summary));
+    if spec.path.contains("{id}") {
+        let id = ObjectBuilder::new()
+            .schema_type(SchemaType::Type(Type::Integer))
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Int64,
+            )));
+        builder = builder.parameter(parameter("id", ParameterIn::Path, id.into(), "The id"));
+    }
+    if spec.path == "/api/tasks" && spec.method == Get {
+        builder = builder.parameters(Some(list_parameters()));
+    }
+    if matches!(spec.method, Patch | Delete) && spec.path.starts_with("/api/tasks/") {
+        builder = builder.parameter(parameter(
+            "If-Match",
+            ParameterIn::Header,
+            string(64),
+            "The ETag this change expects",
+        ));
+    }
+    if let Some(body) = spec.body {
+        let (content_type, content) = json_content("application/json", body);
+        let request = RequestBodyBuilder::new()
+            .required(Some(Required::True))
+            .content(content_type, content)
+            .build();
+        builder = builder.request_body(Some(request));
+    }
+    for (status, schema) in spec.answers {
+        let mut response = ResponseBuilder::new().description("Success");
+        if let Some(schema) = schema {
+            let (content_type, content) = json_content("application/json", schema);
+            response = response.content(content_type, content);
+        } else if spec.path == "/api/openapi.json" {
+            response = response.content("application/json", ContentBuilder::new().build());
+        }
+        builder = builder.response(status.to_string(), response.build());
+    }
+    let mut errors: Vec<u16> = spec.errors.to_vec();
+    if spec.path != "/health" && spec.path != "/ready" && spec.path != "/api/openapi.json" {
+        errors.extend([405, 500, 503]);
+    }
+    if spec.body.is_some() {
+        errors.extend([400, 413, 415, 422]);
+    }
+    if spec.access == SignedIn {
+        errors.extend([401, 403]);
+        if spec.path == "/api/tasks" || spec.path.starts_with("/api/tasks/") {
+            errors.push(422);
+        }
+        builder = builder
+            .security(SecurityRequirement::new("session", Vec::<String>::new()))
+            .security(SecurityRequirement::new("token", Vec::<String>::new()));
+    }
+    errors.sort_unstable();
+    errors.dedup();
+    for status in errors {
+        builder = builder.response(status.to_string(), problem(describe_error(status)));
+    }
+    builder.build()
+}
+
+/// The whole document, as served at `/api/openapi.json`.
+pub fn document() -> OpenApi {
+    let mut paths = PathsBuilder::new();
+    for spec in OPERATIONS {
+        paths = paths.path(
+            spec.path,
+            PathItem::new(spec.method.clone(), operation(spec)),
+        );
+    }
+    let mut api = Schemas::openapi();
+    api.paths = paths.build();
+    let components = api.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "session",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("taskspin_session"))),
+    );
+    components.add_security_scheme(
+        "token",
+        SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+    );
+    api
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_and_schema_resolves() {
+        let json = serde_json::to_value(document()).unwrap();
+        assert!(json["openapi"].as_str().unwrap().starts_with("3.1"));
+        let schemas = json["components"]["schemas"].as_object().unwrap();
+        let text = json.to_string();
+        for reference in text.split("\"#/components/schemas/").skip(1) {
+            let name = reference.split('"').next().unwrap();
+            assert!(schemas.contains_key(name), "unresolved schema {name}");
+        }
+        let item = json["paths"]["/api/tasks/{id}"].as_object().unwrap();
+        assert_eq!(
+            item.keys().collect::<Vec<_>>(),
+            ["delete", "get", "patch"],
+            "operations of one path merge"
+        );
+    }
+}

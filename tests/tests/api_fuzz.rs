@@ -1,0 +1,70 @@
+//! An API fuzzer that is not ours, schemathesis, runs against the served
+//! OpenAPI document as a signed-in user: no 5xx, no status, content type or
+//! body that contradicts the document. `FUZZ_EXAMPLES` sets the budget per
+//! operation (`make fuzz` raises it).
+
+use std::process::Command;
+
+use taskspin_testkit::{TestApp, describe, workspace_root};
+
+#[tokio::test]
+async fn schemathesis_finds_no_server_error_and_no_contradiction() {
+    let schemathesis = workspace_root().join(".venv/bin/schemathesis");
+    assert!(
+        schemathesis.exists(),
+        "{} is missing: run `make tools`",
+        schemathesis.display()
+    );
+    let app = TestApp::spawn().await;
+    let client = app.sign_up("fuzz@example.org").await;
+    for title in ["Buy milk", "Quarterly report"] {
+        client
+            .post(app.url("/api/tasks"))
+            .json(&serde_json::json!({"title": title}))
+            .send()
+            .await
+            .unwrap();
+    }
+    let created: serde_json::Value = client
+        .post(app.url("/api/auth/tokens"))
+        .json(&serde_json::json!({"name": "fuzz"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = created["token"].as_str().unwrap().to_owned();
+    let examples = std::env::var("FUZZ_EXAMPLES").unwrap_or_else(|_| "10".into());
+
+    let schema = app.url("/api/openapi.json");
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(schemathesis)
+            .args(["run", &schema, "--no-color", "--generation-deterministic", "--workers", "2"])
+            .args(["--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"])
+            .args(["--max-examples", &examples, "--request-timeout", "10"])
+            .args(["--header", &format!("Authorization: Bearer {token}")])
+            .output()
+            .expect("run schemathesis")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let summary: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("generated,"))
+        .collect();
+    println!("schemathesis: {summary:?}");
+    assert!(
+        output.status.success(),
+        "schemathesis found problems: {}",
+        describe(&output)
+    );
+    assert!(
+        app.host
+            .log_records()
+            .iter()
+            .all(|r| r["status"].as_u64().is_some_and(|s| s < 500)),
+        "no 5xx in the logs"
+    );
+}

@@ -6,6 +6,7 @@ pub mod account;
 pub mod quick_add;
 pub mod recurrence;
 pub mod task;
+pub mod urgency;
 pub mod validation;
 
 pub use recurrence::Recurrence;

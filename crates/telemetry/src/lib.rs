@@ -31,3 +31,8 @@ pub fn log_panics(context: impl Fn() -> String + Send + Sync + 'static) {
         tracing::error!(context = context(), panic = %info, "panic");
     }));
 }
+
+/// Logs a failure that ends a non-HTTP run (a cron tick, a command).
+pub fn log_error(component: &str, error: &dyn std::fmt::Display) {
+    tracing::error!(component, error = %error, "run failed");
+}

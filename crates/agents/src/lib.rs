@@ -25,6 +25,9 @@
 use serde::Serialize;
 use taskspin_db::{Db, ParameterValue};
 
+pub mod preferences;
+pub mod suggestions;
+
 pub const RATE_LIMIT_PER_HOUR: i64 = 10;
 pub const DUE_SOON_MINUTES: i32 = 60;
 pub const RAISE_WITHIN_HOURS: i32 = 48;

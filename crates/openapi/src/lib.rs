@@ -8,6 +8,8 @@ use taskspin_accounts::User;
 use taskspin_accounts::requests::{
     ChangePassword, ConfirmPassword, CreatedToken, NewToken, SignIn, SignUp, TokenList, UpdateMe,
 };
+use taskspin_agents::preferences::{AgentPreferences, QuietHours};
+use taskspin_agents::suggestions::{Accepted, Action, PendingCount, Suggestion, SuggestionList};
 use taskspin_domain::FieldError;
 use taskspin_tasks::requests::{BulkCompleted, BulkDeleted, Ids, QuickText};
 use taskspin_tasks::{NewTask, Page, Task, TaskPatch};
@@ -98,7 +100,14 @@ struct Readiness {
         QuickText,
         Ids,
         BulkCompleted,
-        BulkDeleted
+        BulkDeleted,
+        Suggestion,
+        Action,
+        SuggestionList,
+        PendingCount,
+        Accepted,
+        AgentPreferences,
+        QuietHours
     ))
 )]
 struct Schemas;
@@ -143,7 +152,7 @@ const fn op(
 }
 
 use Access::{Public, SignedIn};
-use HttpMethod::{Delete, Get, Patch, Post};
+use HttpMethod::{Delete, Get, Patch, Post, Put};
 
 const OPERATIONS: &[Operation] = &[
     op(
@@ -352,6 +361,60 @@ const OPERATIONS: &[Operation] = &[
         None,
         &[(200, Some("Task"))],
         &[404, 412],
+    ),
+    op(
+        Get,
+        "/api/suggestions",
+        "The agents' pending suggestions, newest first",
+        SignedIn,
+        None,
+        &[(200, Some("SuggestionList"))],
+        &[],
+    ),
+    op(
+        Get,
+        "/api/suggestions/count",
+        "How many suggestions are pending",
+        SignedIn,
+        None,
+        &[(200, Some("PendingCount"))],
+        &[],
+    ),
+    op(
+        Post,
+        "/api/suggestions/{id}/accept",
+        "Apply a suggestion's change, once",
+        SignedIn,
+        None,
+        &[(200, Some("Accepted"))],
+        &[404, 409],
+    ),
+    op(
+        Post,
+        "/api/suggestions/{id}/dismiss",
+        "Dismiss a suggestion",
+        SignedIn,
+        None,
+        &[(200, Some("Suggestion"))],
+        &[404, 409],
+    ),
+    op(
+        Get,
+        "/api/preferences/agents",
+        "Which agents may suggest, and quiet hours",
+        SignedIn,
+        None,
+        &[(200, Some("AgentPreferences"))],
+        &[],
+    ),
+    op(
+        Put,
+        "/api/preferences/agents",
+        "Set which agents may suggest, and quiet hours",
+        SignedIn,
+        Some("AgentPreferences"),
+        &[(200, Some("AgentPreferences"))],
+        &[],
     ),
     op(
         Get,

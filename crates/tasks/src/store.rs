@@ -289,7 +289,8 @@ impl<'a> Tasks<'a> {
             .transaction(|_| self.complete_in_transaction(id, if_match))
     }
 
-    fn complete_in_transaction(
+    /// [`Tasks::complete`] for a caller that already holds a transaction.
+    pub fn complete_in_transaction(
         &self,
         id: i64,
         if_match: Option<i32>,

@@ -107,10 +107,20 @@ impl TestDb {
 
     /// The migrate command, to start several at once.
     pub fn run_migrate(&self) -> tokio::process::Command {
+        self.command_app("spin-migrate.toml")
+    }
+
+    /// One pass of the agents (`spin-agent.toml`), to start several at once.
+    pub fn run_agent(&self) -> tokio::process::Command {
+        self.command_app("spin-agent.toml")
+    }
+
+    /// `spinhost run` of a command-trigger manifest against this database.
+    fn command_app(&self, manifest: &str) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(spinhost_bin());
         command
             .current_dir(workspace_root())
-            .args(["run", "-f", "spin-migrate.toml"])
+            .args(["run", "-f", manifest])
             .envs(self.spin_env())
             .kill_on_drop(true);
         command

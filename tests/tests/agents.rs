@@ -1,0 +1,408 @@
+//! The autonomous agents and their suggestions, through the host against
+//! real PostgreSQL.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use taskspin_testkit::{Host, HostOptions, TestApp, TestDb, describe, workspace_root};
+
+/// Runs one pass through the command component; returns its summary line.
+async fn run_agent(db: &TestDb) -> Value {
+    let output = db.run_agent().output().await.unwrap();
+    assert!(output.status.success(), "{}", describe(&output));
+    summary(&output)
+}
+
+fn summary(output: &std::process::Output) -> Value {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|record| record["message"] == "agent run")
+        .unwrap_or_else(|| panic!("no summary line: {}", describe(output)))
+}
+
+struct User {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl User {
+    async fn new(app: &TestApp, email: &str) -> Self {
+        Self {
+            client: app.sign_up(email).await,
+            base: app.url(""),
+        }
+    }
+
+    async fn create(&self, task: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/api/tasks", self.base))
+            .json(&task)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        response.json().await.unwrap()
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn post(&self, path: &str) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn suggestions(&self) -> Vec<Value> {
+        self.get("/api/suggestions").await["suggestions"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+}
+
+/// A task that became overdue two hours ago.
+fn overdue() -> Value {
+    let due = (chrono::Utc::now() - chrono::TimeDelta::hours(2)).to_rfc3339();
+    json!({"title": "Pay the bill", "due_at": due})
+}
+
+/// A low-priority task due in a day: the prioritization agent proposes high.
+fn due_tomorrow_low(title: &str) -> Value {
+    let due = (chrono::Utc::now() + chrono::TimeDelta::hours(24)).to_rfc3339();
+    json!({"title": title, "priority": "low", "due_at": due})
+}
+
+#[tokio::test]
+async fn an_overdue_task_yields_one_suggestion() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    let task = ann.create(overdue()).await;
+    let report = run_agent(&app.db).await;
+    assert_eq!(
+        (report["created"].as_i64(), report["candidates"].as_i64()),
+        (Some(1), Some(1))
+    );
+    for field in [
+        "run_id",
+        "users_scanned",
+        "suppressed_by_rate_limit",
+        "suppressed_by_preference",
+        "suppressed_by_dedup",
+        "expired",
+        "duration_ms",
+    ] {
+        assert!(!report[field].is_null(), "{field} in {report}");
+    }
+    let suggestions = ann.suggestions().await;
+    assert_eq!(suggestions.len(), 1);
+    assert_eq!(suggestions[0]["kind"], "overdue_reschedule");
+    assert_eq!(suggestions[0]["agent"], "overdue_monitor");
+    assert_eq!(suggestions[0]["task_ids"], json!([task["id"]]));
+    assert!(
+        suggestions[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Pay the bill")
+    );
+    assert_eq!(ann.get("/api/suggestions/count").await["pending"], 1);
+
+    let again = run_agent(&app.db).await;
+    assert_eq!(
+        (
+            again["created"].as_i64(),
+            again["suppressed_by_dedup"].as_i64()
+        ),
+        (Some(0), Some(1))
+    );
+    assert_eq!(ann.suggestions().await.len(), 1);
+}
+
+#[tokio::test]
+async fn several_overdue_tasks_in_one_pass_become_one_digest() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    for title in ["One", "Two", "Three", "Four"] {
+        ann.create(json!({"title": title, "due_date": "2020-01-01"}))
+            .await;
+    }
+    assert_eq!(run_agent(&app.db).await["created"], 1);
+    let suggestions = ann.suggestions().await;
+    assert_eq!(suggestions[0]["kind"], "overdue_digest");
+    assert_eq!(suggestions[0]["task_ids"].as_array().unwrap().len(), 4);
+    assert!(
+        suggestions[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("4 tasks are overdue")
+    );
+}
+
+#[tokio::test]
+async fn never_more_than_ten_per_user_per_hour_across_runs() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    for n in 0..12 {
+        ann.create(json!({"title": format!("Late {n}"), "due_at": "2020-01-01T09:00:00Z"}))
+            .await;
+        run_agent(&app.db).await;
+    }
+    assert_eq!(ann.suggestions().await.len(), 10);
+    let last = run_agent(&app.db).await;
+    assert_eq!(last["created"], 0);
+    assert!(
+        last["suppressed_by_rate_limit"].as_i64().unwrap() >= 1,
+        "{last}"
+    );
+}
+
+#[tokio::test]
+async fn two_passes_at_the_same_moment_respect_the_same_limits() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    for n in 0..15 {
+        ann.create(due_tomorrow_low(&format!("Soon {n}"))).await;
+    }
+    let (a, b) = tokio::join!(app.db.run_agent().output(), app.db.run_agent().output());
+    let (a, b) = (summary(&a.unwrap()), summary(&b.unwrap()));
+    assert_eq!(
+        a["created"].as_i64().unwrap() + b["created"].as_i64().unwrap(),
+        10,
+        "{a}\n{b}"
+    );
+    let suggestions = ann.suggestions().await;
+    assert_eq!(suggestions.len(), 10);
+    let mut tasks: Vec<i64> = suggestions
+        .iter()
+        .map(|s| s["task_ids"][0].as_i64().unwrap())
+        .collect();
+    tasks.sort_unstable();
+    tasks.dedup();
+    assert_eq!(tasks.len(), 10, "no task suggested twice");
+}
+
+#[tokio::test]
+async fn a_dismissed_suggestion_comes_back_only_after_a_real_change() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    let task = ann.create(overdue()).await;
+    run_agent(&app.db).await;
+    let id = ann.suggestions().await[0]["id"].clone();
+    let dismissed = ann.post(&format!("/api/suggestions/{id}/dismiss")).await;
+    assert_eq!(dismissed.status(), 200);
+    assert_eq!(run_agent(&app.db).await["created"], 0);
+    assert!(ann.suggestions().await.is_empty());
+
+    let moved = ann
+        .client
+        .patch(format!("{}/api/tasks/{}", ann.base, task["id"]))
+        .json(&json!({"due_at": "2021-01-01T09:00:00Z"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), 200);
+    assert_eq!(
+        run_agent(&app.db).await["created"],
+        1,
+        "the changed task qualifies again"
+    );
+}
+
+#[tokio::test]
+async fn accepting_applies_the_change_exactly_once() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    let task = ann.create(due_tomorrow_low("Prepare slides")).await;
+    run_agent(&app.db).await;
+    let suggestion = ann.suggestions().await[0].clone();
+    assert_eq!(suggestion["kind"], "raise_priority");
+    assert_eq!(suggestion["action"], json!({"set_priority": "high"}));
+    let path = format!("/api/suggestions/{}/accept", suggestion["id"]);
+    let (first, second) = tokio::join!(ann.post(&path), ann.post(&path));
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409]);
+    assert_eq!(ann.post(&path).await.status(), 409);
+    let updated = ann.get(&format!("/api/tasks/{}", task["id"])).await;
+    assert_eq!(updated["priority"], "high");
+    assert_eq!(updated["version"], 2, "changed once");
+    assert!(ann.suggestions().await.is_empty());
+}
+
+#[tokio::test]
+async fn accepting_a_reschedule_moves_the_task_to_tomorrow() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    let task = ann
+        .create(json!({"title": "Dentist", "due_date": "2020-05-05"}))
+        .await;
+    run_agent(&app.db).await;
+    let suggestion = ann.suggestions().await[0].clone();
+    let accepted = ann
+        .post(&format!("/api/suggestions/{}/accept", suggestion["id"]))
+        .await;
+    assert_eq!(accepted.status(), 200);
+    let moved = ann.get(&format!("/api/tasks/{}", task["id"])).await;
+    assert_eq!(moved["due_date"], suggestion["action"]["reschedule_to"]);
+}
+
+#[tokio::test]
+async fn switched_off_agents_and_quiet_hours_create_nothing() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    ann.create(overdue()).await;
+    let off = json!({"overdue_monitor": false, "prioritization": true, "quiet_hours": null});
+    let saved = ann
+        .client
+        .put(format!("{}/api/preferences/agents", ann.base))
+        .json(&off)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    assert_eq!(ann.get("/api/preferences/agents").await, off);
+    let report = run_agent(&app.db).await;
+    assert_eq!(
+        (
+            report["created"].as_i64(),
+            report["suppressed_by_preference"].as_i64()
+        ),
+        (Some(0), Some(1))
+    );
+
+    // Quiet all day long (00:00 to 23:59 in the user's zone).
+    let quiet = json!({"overdue_monitor": true, "prioritization": true, "quiet_hours": {"start": "00:00", "end": "23:59"}});
+    ann.client
+        .put(format!("{}/api/preferences/agents", ann.base))
+        .json(&quiet)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(run_agent(&app.db).await["created"], 0);
+
+    let bad = json!({"overdue_monitor": true, "prioritization": true, "quiet_hours": {"start": "25:00", "end": "07:00"}});
+    let refused = ann
+        .client
+        .put(format!("{}/api/preferences/agents", ann.base))
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+}
+
+#[tokio::test]
+async fn suggestions_expire_when_their_task_changes_or_they_age() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    let done_later = ann.create(overdue()).await;
+    run_agent(&app.db).await;
+    assert_eq!(
+        ann.post(&format!("/api/tasks/{}/complete", done_later["id"]))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(run_agent(&app.db).await["expired"], 1);
+    assert!(ann.suggestions().await.is_empty());
+
+    ann.create(json!({"title": "Another", "due_date": "2020-02-02"}))
+        .await;
+    run_agent(&app.db).await;
+    app.db
+        .connect()
+        .await
+        .execute(
+            "UPDATE suggestions SET expires_at = now() WHERE status = 'pending'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert!(
+        ann.suggestions().await.is_empty(),
+        "an aged suggestion is no longer offered"
+    );
+    assert_eq!(run_agent(&app.db).await["expired"], 1);
+}
+
+#[tokio::test]
+async fn another_users_suggestions_are_missing() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    let bob = User::new(&app, "bob@example.org").await;
+    ann.create(overdue()).await;
+    run_agent(&app.db).await;
+    let id = ann.suggestions().await[0]["id"].clone();
+    assert!(bob.suggestions().await.is_empty());
+    for action in ["accept", "dismiss"] {
+        assert_eq!(
+            bob.post(&format!("/api/suggestions/{id}/{action}"))
+                .await
+                .status(),
+            404
+        );
+    }
+    assert_eq!(ann.suggestions().await.len(), 1);
+}
+
+#[tokio::test]
+async fn the_cron_component_fires_on_its_schedule() {
+    let db = TestDb::create().await;
+    assert!(db.migrate().await.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = workspace_root().join("target/wasm32-wasip2/release/agent.wasm");
+    let manifest = std::fs::read_to_string(workspace_root().join("spin.toml"))
+        .unwrap()
+        .replace(
+            "cron_expression = \"0 */5 * * * *\"",
+            "cron_expression = \"*/1 * * * * *\"",
+        )
+        .replace(
+            "source = \"target/",
+            &format!("source = \"{}/target/", workspace_root().display()),
+        );
+    assert!(
+        manifest.contains("*/1 * * * * *"),
+        "the test edits the real schedule"
+    );
+    let path = dir.path().join("spin.toml");
+    std::fs::write(&path, manifest).unwrap();
+    assert!(wasm.exists());
+    let host = Host::start(
+        &db,
+        HostOptions {
+            manifest: Some(path),
+            env: Vec::new(),
+        },
+    )
+    .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let runs = host
+            .log_records()
+            .iter()
+            .filter(|r| r["message"] == "agent run")
+            .count();
+        if runs >= 2 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no two cron runs in 10 s: {:?}",
+            host.stdout_lines()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

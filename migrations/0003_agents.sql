@@ -32,7 +32,8 @@ CREATE INDEX suggestions_user_created_idx ON suggestions (user_id, created_at);
 -- The tasks a suggestion is about, at the version it saw. A task's version
 -- changes with every real change, so a (task, version, kind) that was
 -- suggested once is never suggested again, and a changed task re-qualifies.
--- No foreign key to tasks: a deleted task must still expire its suggestion.
+-- Expiring a suggestion deletes its rows here. No foreign key to tasks: a
+-- deleted task must still expire its suggestion.
 CREATE TABLE suggestion_tasks (
     suggestion_id bigint NOT NULL REFERENCES suggestions (id) ON DELETE CASCADE,
     task_id bigint NOT NULL,

@@ -4,7 +4,9 @@
 //! every component.
 //!
 //! Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 100).
+//! `taskspin-bench agents` measures the agents' pass instead.
 
+mod agents;
 mod load;
 mod seed;
 
@@ -22,6 +24,13 @@ fn setting(name: &str, default: u64) -> u64 {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    match std::env::args().nth(1).as_deref() {
+        Some("agents") => agents::run().await,
+        _ => endpoints().await,
+    }
+}
+
+async fn endpoints() -> anyhow::Result<()> {
     let seconds = setting("BENCH_SECONDS", 10);
     let connections = setting("BENCH_CONNECTIONS", 100) as usize;
     let app = TestApp::spawn().await;

@@ -194,6 +194,30 @@ async fn two_passes_at_the_same_moment_respect_the_same_limits() {
 }
 
 #[tokio::test]
+async fn an_overloaded_pair_of_days_moves_its_least_urgent_task() {
+    let app = TestApp::spawn().await;
+    let ann = User::new(&app, "ann@example.org").await;
+    let in_days = |days: i64| (chrono::Utc::now() + chrono::TimeDelta::days(days)).to_rfc3339();
+    ann.create(
+        json!({"title": "Launch", "priority": "urgent", "due_at": in_days(3), "tags": ["work"]}),
+    )
+    .await;
+    ann.create(json!({"title": "Budget", "priority": "urgent", "due_at": in_days(3)}))
+        .await;
+    let least = ann
+        .create(json!({"title": "Blog post", "priority": "high", "due_at": in_days(4)}))
+        .await;
+    ann.create(json!({"title": "Far away", "priority": "high", "due_at": in_days(10)}))
+        .await;
+    run_agent(&app.db).await;
+    let suggestions = ann.suggestions().await;
+    assert_eq!(suggestions.len(), 1, "{suggestions:#?}");
+    assert_eq!(suggestions[0]["kind"], "spread_overload");
+    assert_eq!(suggestions[0]["task_ids"], json!([least["id"]]));
+    assert!(suggestions[0]["action"]["reschedule_to"].is_string());
+}
+
+#[tokio::test]
 async fn a_dismissed_suggestion_comes_back_only_after_a_real_change() {
     let app = TestApp::spawn().await;
     let ann = User::new(&app, "ann@example.org").await;

@@ -9,7 +9,9 @@
 //!   due within the next hour gets one reminder (`due_soon`).
 //! - **Prioritization** (`prioritization`): a low or medium task due within 48
 //!   hours is proposed high priority (`raise_priority`); a task untouched for
-//!   14 days is proposed for tomorrow (`revive_stale`).
+//!   14 days is proposed for tomorrow (`revive_stale`); when 3 or more high or
+//!   urgent tasks are due within the same two days, the least urgent of them
+//!   is proposed for the day after (`spread_overload`).
 //!
 //! No spam, by construction: a pass holds a transaction-level advisory lock,
 //! so concurrent passes (two replicas, overlapping ticks) run one after the
@@ -65,24 +67,34 @@ pub struct CreatedSuggestion {
     pub kind: String,
 }
 
+/// Expires, and unlinks from their tasks: an expired suggestion no longer
+/// stands in the way of suggesting its tasks again.
 const EXPIRE: &str = "
-UPDATE suggestions s SET status = 'expired', resolved_at = now()
-WHERE s.status = 'pending' AND (
-    s.expires_at <= now()
-    OR EXISTS (
-        SELECT 1 FROM suggestion_tasks st LEFT JOIN tasks t ON t.id = st.task_id
-        WHERE st.suggestion_id = s.id
-          AND (t.id IS NULL OR t.version <> st.task_version OR t.completed_at IS NOT NULL)))";
+WITH expired AS (
+    UPDATE suggestions s SET status = 'expired', resolved_at = now()
+    WHERE s.status = 'pending' AND (
+        s.expires_at <= now()
+        OR EXISTS (
+            SELECT 1 FROM suggestion_tasks st LEFT JOIN tasks t ON t.id = st.task_id
+            WHERE st.suggestion_id = s.id
+              AND (t.id IS NULL OR t.version <> st.task_version OR t.completed_at IS NOT NULL)))
+    RETURNING s.id
+),
+unlinked AS (
+    DELETE FROM suggestion_tasks st USING expired e WHERE st.suggestion_id = e.id RETURNING 1
+)
+SELECT (SELECT count(*) FROM expired) AS expired, (SELECT count(*) FROM unlinked) AS unlinked";
 
 fn create_statement() -> String {
     let urgency = taskspin_domain::urgency::sql();
     format!(
         "
-WITH candidate AS MATERIALIZED (
+WITH per_task AS MATERIALIZED (
     SELECT t.id, t.user_id, t.version, t.title, t.priority, t.due_at, t.due_date,
            t.recurrence IS NOT NULL AS recurring, u.time_zone,
            (now() AT TIME ZONE u.time_zone) AS local_now,
            {urgency} AS urgency,
+           NULL::date AS proposed,
            CASE
              WHEN t.due_at < now() OR t.due_date < (now() AT TIME ZONE u.time_zone)::date THEN 'overdue'
              WHEN t.due_at >= now() AND t.due_at < now() + make_interval(mins => $1) THEN 'due_soon'
@@ -94,11 +106,49 @@ WITH candidate AS MATERIALIZED (
     WHERE t.completed_at IS NULL
       AND (t.due_key < now() + make_interval(hours => $2) OR t.updated_at < now() - make_interval(days => $3))
 ),
+-- Overload: high and urgent tasks in the coming two weeks, by local due day.
+busy AS MATERIALIZED (
+    SELECT t.id, t.user_id, t.version, t.title, t.priority, t.due_at, t.due_date,
+           t.recurrence IS NOT NULL AS recurring, u.time_zone,
+           (now() AT TIME ZONE u.time_zone) AS local_now,
+           {urgency} AS urgency,
+           COALESCE((t.due_at AT TIME ZONE u.time_zone)::date, t.due_date) AS day
+    FROM tasks t JOIN users u ON u.id = t.user_id
+    WHERE t.completed_at IS NULL AND t.priority >= 3
+      AND t.due_key >= now() AND t.due_key < now() + interval '14 days'
+),
+-- Two consecutive days holding 3 or more of them are overloaded...
+overloaded AS (
+    SELECT starts.user_id, starts.day AS first_day
+    FROM (SELECT DISTINCT user_id, day FROM busy) starts
+    JOIN busy b ON b.user_id = starts.user_id AND b.day BETWEEN starts.day AND starts.day + 1
+    GROUP BY starts.user_id, starts.day
+    HAVING count(*) >= 3
+),
+-- ...and the least urgent task of each such window is proposed for the day after it.
+spread AS (
+    SELECT DISTINCT ON (least_urgent.id)
+           least_urgent.id, least_urgent.user_id, least_urgent.version, least_urgent.title, least_urgent.priority,
+           least_urgent.due_at, least_urgent.due_date, least_urgent.recurring, least_urgent.time_zone,
+           least_urgent.local_now, least_urgent.urgency, o.first_day + 2 AS proposed, 'spread_overload' AS family
+    FROM overloaded o
+    CROSS JOIN LATERAL (
+        SELECT * FROM busy b
+        WHERE b.user_id = o.user_id AND b.day BETWEEN o.first_day AND o.first_day + 1
+        ORDER BY b.urgency, b.id DESC LIMIT 1
+    ) least_urgent
+    ORDER BY least_urgent.id, o.first_day
+),
+candidate AS (
+    SELECT * FROM per_task
+    UNION ALL
+    SELECT * FROM spread
+),
 fresh AS (
     SELECT c.* FROM candidate c
     WHERE c.family IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM suggestion_tasks st JOIN suggestions s ON s.id = st.suggestion_id
-        WHERE st.task_id = c.id AND st.task_version = c.version AND st.kind = c.family AND s.status <> 'expired')
+        SELECT 1 FROM suggestion_tasks st
+        WHERE st.task_id = c.id AND st.task_version = c.version AND st.kind = c.family)
 ),
 grouped AS (
     SELECT f.user_id, 'overdue_monitor' AS agent, 'overdue' AS family,
@@ -112,16 +162,19 @@ grouped AS (
            array_agg(f.title ORDER BY f.urgency DESC, f.id) AS titles,
            min(f.priority) AS priority,
            max(f.urgency) AS urgency,
-           min(f.local_now) AS local_now
+           min(f.local_now) AS local_now,
+           NULL::date AS proposed_day
     FROM fresh f WHERE f.family = 'overdue' GROUP BY f.user_id
     UNION ALL
     SELECT f.user_id, CASE f.family WHEN 'due_soon' THEN 'overdue_monitor' ELSE 'prioritization' END,
-           f.family, f.family, ARRAY[f.id], ARRAY[f.version], ARRAY[f.title], f.priority, f.urgency, f.local_now
+           f.family, f.family, ARRAY[f.id], ARRAY[f.version], ARRAY[f.title], f.priority, f.urgency, f.local_now,
+           f.proposed
     FROM fresh f WHERE f.family <> 'overdue'
 ),
 proposed AS (
     SELECT g.*,
            to_char(g.local_now::date + 1, 'YYYY-MM-DD') AS tomorrow,
+           to_char(g.proposed_day, 'YYYY-MM-DD') AS proposed_date,
            (extract(hour FROM g.local_now) * 60 + extract(minute FROM g.local_now))::int AS local_minute
     FROM grouped g
 ),
@@ -137,6 +190,8 @@ worded AS (
              WHEN 'due_soon' THEN format('\"%s\" is due within the hour.', p.titles[1])
              WHEN 'raise_priority' THEN format('\"%s\" is due within %s hours but has %s priority. Raise it to high?',
                   p.titles[1], $2, CASE p.priority WHEN 1 THEN 'low' ELSE 'medium' END)
+             WHEN 'spread_overload' THEN format('Three or more high-priority tasks are due by %s. Move the least urgent, \"%s\", to %s?',
+                  to_char(p.proposed_day - 1, 'YYYY-MM-DD'), p.titles[1], p.proposed_date)
              ELSE format('\"%s\" has not been touched for %s days. Plan it for tomorrow, %s?', p.titles[1], $3, p.tomorrow)
            END AS message,
            CASE p.kind
@@ -144,6 +199,7 @@ worded AS (
              WHEN 'overdue_clear_due' THEN jsonb_build_object('clear_due', true)
              WHEN 'due_soon' THEN jsonb_build_object('acknowledge', true)
              WHEN 'raise_priority' THEN jsonb_build_object('set_priority', 'high')
+             WHEN 'spread_overload' THEN jsonb_build_object('reschedule_to', p.proposed_date)
              ELSE jsonb_build_object('reschedule_to', p.tomorrow)
            END AS action
     FROM proposed p
@@ -202,7 +258,10 @@ pub fn run(db: &Db) -> taskspin_db::Result<RunReport> {
             "SELECT pg_advisory_xact_lock($1)",
             &[ParameterValue::Int64(LOCK_KEY)],
         )?;
-        let expired = db.execute(EXPIRE, &[])? as i64;
+        let expired: i64 = match db.query(EXPIRE, &[])?.first() {
+            Some(row) => row.get("expired")?,
+            None => 0,
+        };
         let rows = db.query(
             &create_statement(),
             &[

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use taskspin_testkit::{Host, HostOptions, TestApp, TestDb, describe, workspace_root};
+use taskspin_testkit::{Account, Host, HostOptions, TestApp, TestDb, describe, workspace_root};
 
 /// Runs one pass through the command component; returns its summary line.
 async fn run_agent(db: &TestDb) -> Value {
@@ -21,56 +21,11 @@ fn summary(output: &std::process::Output) -> Value {
         .unwrap_or_else(|| panic!("no summary line: {}", describe(output)))
 }
 
-struct User {
-    client: reqwest::Client,
-    base: String,
-}
-
-impl User {
-    async fn new(app: &TestApp, email: &str) -> Self {
-        Self {
-            client: app.sign_up(email).await,
-            base: app.url(""),
-        }
-    }
-
-    async fn create(&self, task: Value) -> Value {
-        let response = self
-            .client
-            .post(format!("{}/api/tasks", self.base))
-            .json(&task)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
-        response.json().await.unwrap()
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
-    async fn post(&self, path: &str) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn suggestions(&self) -> Vec<Value> {
-        self.get("/api/suggestions").await["suggestions"]
-            .as_array()
-            .unwrap()
-            .clone()
-    }
+async fn pending_suggestions(account: &Account) -> Vec<Value> {
+    account.get("/api/suggestions").await["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .clone()
 }
 
 /// A task that became overdue two hours ago.
@@ -88,8 +43,8 @@ fn due_tomorrow_low(title: &str) -> Value {
 #[tokio::test]
 async fn an_overdue_task_yields_one_suggestion() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
-    let task = ann.create(overdue()).await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let task = ann.create_task(overdue()).await;
     let report = run_agent(&app.db).await;
     assert_eq!(
         (report["created"].as_i64(), report["candidates"].as_i64()),
@@ -106,7 +61,7 @@ async fn an_overdue_task_yields_one_suggestion() {
     ] {
         assert!(!report[field].is_null(), "{field} in {report}");
     }
-    let suggestions = ann.suggestions().await;
+    let suggestions = pending_suggestions(&ann).await;
     assert_eq!(suggestions.len(), 1);
     assert_eq!(suggestions[0]["kind"], "overdue_reschedule");
     assert_eq!(suggestions[0]["agent"], "overdue_monitor");
@@ -127,19 +82,19 @@ async fn an_overdue_task_yields_one_suggestion() {
         ),
         (Some(0), Some(1))
     );
-    assert_eq!(ann.suggestions().await.len(), 1);
+    assert_eq!(pending_suggestions(&ann).await.len(), 1);
 }
 
 #[tokio::test]
 async fn several_overdue_tasks_in_one_pass_become_one_digest() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
+    let ann = Account::new(&app, "ann@example.org").await;
     for title in ["One", "Two", "Three", "Four"] {
-        ann.create(json!({"title": title, "due_date": "2020-01-01"}))
+        ann.create_task(json!({"title": title, "due_date": "2020-01-01"}))
             .await;
     }
     assert_eq!(run_agent(&app.db).await["created"], 1);
-    let suggestions = ann.suggestions().await;
+    let suggestions = pending_suggestions(&ann).await;
     assert_eq!(suggestions[0]["kind"], "overdue_digest");
     assert_eq!(suggestions[0]["task_ids"].as_array().unwrap().len(), 4);
     assert!(
@@ -153,13 +108,13 @@ async fn several_overdue_tasks_in_one_pass_become_one_digest() {
 #[tokio::test]
 async fn never_more_than_ten_per_user_per_hour_across_runs() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
+    let ann = Account::new(&app, "ann@example.org").await;
     for n in 0..12 {
-        ann.create(json!({"title": format!("Late {n}"), "due_at": "2020-01-01T09:00:00Z"}))
+        ann.create_task(json!({"title": format!("Late {n}"), "due_at": "2020-01-01T09:00:00Z"}))
             .await;
         run_agent(&app.db).await;
     }
-    assert_eq!(ann.suggestions().await.len(), 10);
+    assert_eq!(pending_suggestions(&ann).await.len(), 10);
     let last = run_agent(&app.db).await;
     assert_eq!(last["created"], 0);
     assert!(
@@ -171,9 +126,10 @@ async fn never_more_than_ten_per_user_per_hour_across_runs() {
 #[tokio::test]
 async fn two_passes_at_the_same_moment_respect_the_same_limits() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
+    let ann = Account::new(&app, "ann@example.org").await;
     for n in 0..15 {
-        ann.create(due_tomorrow_low(&format!("Soon {n}"))).await;
+        ann.create_task(due_tomorrow_low(&format!("Soon {n}")))
+            .await;
     }
     let (a, b) = tokio::join!(app.db.run_agent().output(), app.db.run_agent().output());
     let (a, b) = (summary(&a.unwrap()), summary(&b.unwrap()));
@@ -182,7 +138,7 @@ async fn two_passes_at_the_same_moment_respect_the_same_limits() {
         10,
         "{a}\n{b}"
     );
-    let suggestions = ann.suggestions().await;
+    let suggestions = pending_suggestions(&ann).await;
     assert_eq!(suggestions.len(), 10);
     let mut tasks: Vec<i64> = suggestions
         .iter()
@@ -196,21 +152,21 @@ async fn two_passes_at_the_same_moment_respect_the_same_limits() {
 #[tokio::test]
 async fn an_overloaded_pair_of_days_moves_its_least_urgent_task() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
+    let ann = Account::new(&app, "ann@example.org").await;
     let in_days = |days: i64| (chrono::Utc::now() + chrono::TimeDelta::days(days)).to_rfc3339();
-    ann.create(
+    ann.create_task(
         json!({"title": "Launch", "priority": "urgent", "due_at": in_days(3), "tags": ["work"]}),
     )
     .await;
-    ann.create(json!({"title": "Budget", "priority": "urgent", "due_at": in_days(3)}))
+    ann.create_task(json!({"title": "Budget", "priority": "urgent", "due_at": in_days(3)}))
         .await;
     let least = ann
-        .create(json!({"title": "Blog post", "priority": "high", "due_at": in_days(4)}))
+        .create_task(json!({"title": "Blog post", "priority": "high", "due_at": in_days(4)}))
         .await;
-    ann.create(json!({"title": "Far away", "priority": "high", "due_at": in_days(10)}))
+    ann.create_task(json!({"title": "Far away", "priority": "high", "due_at": in_days(10)}))
         .await;
     run_agent(&app.db).await;
-    let suggestions = ann.suggestions().await;
+    let suggestions = pending_suggestions(&ann).await;
     assert_eq!(suggestions.len(), 1, "{suggestions:#?}");
     assert_eq!(suggestions[0]["kind"], "spread_overload");
     assert_eq!(suggestions[0]["task_ids"], json!([least["id"]]));
@@ -220,18 +176,18 @@ async fn an_overloaded_pair_of_days_moves_its_least_urgent_task() {
 #[tokio::test]
 async fn a_dismissed_suggestion_comes_back_only_after_a_real_change() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
-    let task = ann.create(overdue()).await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let task = ann.create_task(overdue()).await;
     run_agent(&app.db).await;
-    let id = ann.suggestions().await[0]["id"].clone();
+    let id = pending_suggestions(&ann).await[0]["id"].clone();
     let dismissed = ann.post(&format!("/api/suggestions/{id}/dismiss")).await;
     assert_eq!(dismissed.status(), 200);
     assert_eq!(run_agent(&app.db).await["created"], 0);
-    assert!(ann.suggestions().await.is_empty());
+    assert!(pending_suggestions(&ann).await.is_empty());
 
     let moved = ann
         .client
-        .patch(format!("{}/api/tasks/{}", ann.base, task["id"]))
+        .patch(ann.url(&format!("/api/tasks/{}", task["id"])))
         .json(&json!({"due_at": "2021-01-01T09:00:00Z"}))
         .send()
         .await
@@ -247,10 +203,10 @@ async fn a_dismissed_suggestion_comes_back_only_after_a_real_change() {
 #[tokio::test]
 async fn accepting_applies_the_change_exactly_once() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
-    let task = ann.create(due_tomorrow_low("Prepare slides")).await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let task = ann.create_task(due_tomorrow_low("Prepare slides")).await;
     run_agent(&app.db).await;
-    let suggestion = ann.suggestions().await[0].clone();
+    let suggestion = pending_suggestions(&ann).await[0].clone();
     assert_eq!(suggestion["kind"], "raise_priority");
     assert_eq!(suggestion["action"], json!({"set_priority": "high"}));
     let path = format!("/api/suggestions/{}/accept", suggestion["id"]);
@@ -262,18 +218,18 @@ async fn accepting_applies_the_change_exactly_once() {
     let updated = ann.get(&format!("/api/tasks/{}", task["id"])).await;
     assert_eq!(updated["priority"], "high");
     assert_eq!(updated["version"], 2, "changed once");
-    assert!(ann.suggestions().await.is_empty());
+    assert!(pending_suggestions(&ann).await.is_empty());
 }
 
 #[tokio::test]
 async fn accepting_a_reschedule_moves_the_task_to_tomorrow() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
+    let ann = Account::new(&app, "ann@example.org").await;
     let task = ann
-        .create(json!({"title": "Dentist", "due_date": "2020-05-05"}))
+        .create_task(json!({"title": "Dentist", "due_date": "2020-05-05"}))
         .await;
     run_agent(&app.db).await;
-    let suggestion = ann.suggestions().await[0].clone();
+    let suggestion = pending_suggestions(&ann).await[0].clone();
     let accepted = ann
         .post(&format!("/api/suggestions/{}/accept", suggestion["id"]))
         .await;
@@ -285,12 +241,12 @@ async fn accepting_a_reschedule_moves_the_task_to_tomorrow() {
 #[tokio::test]
 async fn switched_off_agents_and_quiet_hours_create_nothing() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
-    ann.create(overdue()).await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    ann.create_task(overdue()).await;
     let off = json!({"overdue_monitor": false, "prioritization": true, "quiet_hours": null});
     let saved = ann
         .client
-        .put(format!("{}/api/preferences/agents", ann.base))
+        .put(ann.url("/api/preferences/agents"))
         .json(&off)
         .send()
         .await
@@ -309,7 +265,7 @@ async fn switched_off_agents_and_quiet_hours_create_nothing() {
     // Quiet all day long (00:00 to 23:59 in the user's zone).
     let quiet = json!({"overdue_monitor": true, "prioritization": true, "quiet_hours": {"start": "00:00", "end": "23:59"}});
     ann.client
-        .put(format!("{}/api/preferences/agents", ann.base))
+        .put(ann.url("/api/preferences/agents"))
         .json(&quiet)
         .send()
         .await
@@ -319,7 +275,7 @@ async fn switched_off_agents_and_quiet_hours_create_nothing() {
     let bad = json!({"overdue_monitor": true, "prioritization": true, "quiet_hours": {"start": "25:00", "end": "07:00"}});
     let refused = ann
         .client
-        .put(format!("{}/api/preferences/agents", ann.base))
+        .put(ann.url("/api/preferences/agents"))
         .json(&bad)
         .send()
         .await
@@ -330,8 +286,8 @@ async fn switched_off_agents_and_quiet_hours_create_nothing() {
 #[tokio::test]
 async fn suggestions_expire_when_their_task_changes_or_they_age() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
-    let done_later = ann.create(overdue()).await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let done_later = ann.create_task(overdue()).await;
     run_agent(&app.db).await;
     assert_eq!(
         ann.post(&format!("/api/tasks/{}/complete", done_later["id"]))
@@ -340,9 +296,9 @@ async fn suggestions_expire_when_their_task_changes_or_they_age() {
         200
     );
     assert_eq!(run_agent(&app.db).await["expired"], 1);
-    assert!(ann.suggestions().await.is_empty());
+    assert!(pending_suggestions(&ann).await.is_empty());
 
-    ann.create(json!({"title": "Another", "due_date": "2020-02-02"}))
+    ann.create_task(json!({"title": "Another", "due_date": "2020-02-02"}))
         .await;
     run_agent(&app.db).await;
     app.db
@@ -355,7 +311,7 @@ async fn suggestions_expire_when_their_task_changes_or_they_age() {
         .await
         .unwrap();
     assert!(
-        ann.suggestions().await.is_empty(),
+        pending_suggestions(&ann).await.is_empty(),
         "an aged suggestion is no longer offered"
     );
     assert_eq!(run_agent(&app.db).await["expired"], 1);
@@ -364,12 +320,12 @@ async fn suggestions_expire_when_their_task_changes_or_they_age() {
 #[tokio::test]
 async fn another_users_suggestions_are_missing() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
-    let bob = User::new(&app, "bob@example.org").await;
-    ann.create(overdue()).await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let bob = Account::new(&app, "bob@example.org").await;
+    ann.create_task(overdue()).await;
     run_agent(&app.db).await;
-    let id = ann.suggestions().await[0]["id"].clone();
-    assert!(bob.suggestions().await.is_empty());
+    let id = pending_suggestions(&ann).await[0]["id"].clone();
+    assert!(pending_suggestions(&bob).await.is_empty());
     for action in ["accept", "dismiss"] {
         assert_eq!(
             bob.post(&format!("/api/suggestions/{id}/{action}"))
@@ -378,7 +334,7 @@ async fn another_users_suggestions_are_missing() {
             404
         );
     }
-    assert_eq!(ann.suggestions().await.len(), 1);
+    assert_eq!(pending_suggestions(&ann).await.len(), 1);
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use taskspin_testkit::{TestApp, describe, workspace_root};
+use taskspin_testkit::{Account, TestApp, describe, workspace_root};
 
 #[tokio::test]
 async fn schemathesis_finds_no_server_error_and_no_contradiction() {
@@ -16,25 +16,13 @@ async fn schemathesis_finds_no_server_error_and_no_contradiction() {
         schemathesis.display()
     );
     let app = TestApp::spawn().await;
-    let client = app.sign_up("fuzz@example.org").await;
+    let fuzzer = Account::new(&app, "fuzz@example.org").await;
     for title in ["Buy milk", "Quarterly report"] {
-        client
-            .post(app.url("/api/tasks"))
-            .json(&serde_json::json!({"title": title}))
-            .send()
-            .await
-            .unwrap();
+        fuzzer
+            .create_task(serde_json::json!({"title": title}))
+            .await;
     }
-    let created: serde_json::Value = client
-        .post(app.url("/api/auth/tokens"))
-        .json(&serde_json::json!({"name": "fuzz"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = created["token"].as_str().unwrap().to_owned();
+    let token = fuzzer.token("fuzz").await;
     let examples = std::env::var("FUZZ_EXAMPLES").unwrap_or_else(|_| "10".into());
 
     let schema = app.url("/api/openapi.json");

@@ -3,7 +3,7 @@
 
 use taskspin_db::ParameterValue;
 use taskspin_tasks::{ListQuery, list_statement};
-use taskspin_testkit::TestApp;
+use taskspin_testkit::{Account, TestApp};
 use tokio_postgres::types::ToSql;
 
 fn to_sql(value: &ParameterValue) -> Box<dyn ToSql + Sync + Send> {
@@ -20,23 +20,12 @@ fn to_sql(value: &ParameterValue) -> Box<dyn ToSql + Sync + Send> {
 #[tokio::test]
 async fn a_100k_task_listing_uses_indexes() {
     let app = TestApp::spawn().await;
-    let client = app.sign_up("big@example.org").await;
-    let me: serde_json::Value = client
-        .get(app.url("/api/auth/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let user_id = me["id"].as_str().unwrap().to_owned();
-    let other = app.sign_up("small@example.org").await;
-    other
-        .post(app.url("/api/tasks"))
-        .json(&serde_json::json!({"title": "other"}))
-        .send()
-        .await
-        .unwrap();
+    let big = Account::new(&app, "big@example.org").await;
+    let user_id = big.me().await["id"].as_str().unwrap().to_owned();
+    let small = Account::new(&app, "small@example.org").await;
+    small
+        .create_task(serde_json::json!({"title": "other"}))
+        .await;
 
     let db = app.db.connect().await;
     db.execute(

@@ -1,75 +1,12 @@
 //! The tasks API through the host against real PostgreSQL.
 
 use serde_json::{Value, json};
-use taskspin_testkit::TestApp;
-
-async fn body(response: reqwest::Response) -> Value {
-    response.json().await.expect("JSON body")
-}
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-struct User {
-    client: reqwest::Client,
-    base: String,
-}
-
-impl User {
-    async fn new(app: &TestApp, email: &str) -> Self {
-        Self {
-            client: app.sign_up(email).await,
-            base: app.url(""),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn create(&self, task: Value) -> Value {
-        let response = self
-            .client
-            .post(self.url("/api/tasks"))
-            .json(&task)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
-        body(response).await
-    }
-
-    async fn list(&self, query: &str) -> Value {
-        let response = self
-            .client
-            .get(self.url(&format!("/api/tasks?{query}")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "{query}");
-        body(response).await
-    }
-
-    async fn titles(&self, query: &str) -> Vec<String> {
-        self.list(query).await["tasks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["title"].as_str().unwrap().to_owned())
-            .collect()
-    }
-}
+use taskspin_testkit::{Account, TestApp, json as body, problem_fields as fields};
 
 #[tokio::test]
 async fn create_read_update_delete() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
+    let ann = Account::new(&app, "ann@example.org").await;
     let response = ann
         .client
         .post(ann.url("/api/tasks"))
@@ -148,7 +85,7 @@ async fn create_read_update_delete() {
 #[tokio::test]
 async fn invalid_tasks_are_refused_with_every_field_named() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
+    let ann = Account::new(&app, "ann@example.org").await;
     let tags: Vec<String> = (0..21).map(|i| format!("t{i}")).collect();
     let cases = [
         (json!({"title": "   "}), vec!["title"]),
@@ -186,7 +123,7 @@ async fn invalid_tasks_are_refused_with_every_field_named() {
         assert_eq!(fields(&problem), expected, "{problem}");
     }
     assert!(
-        ann.list("status=all").await["tasks"]
+        ann.list_tasks("status=all").await["tasks"]
             .as_array()
             .unwrap()
             .is_empty(),
@@ -197,9 +134,9 @@ async fn invalid_tasks_are_refused_with_every_field_named() {
 #[tokio::test]
 async fn another_users_tasks_are_indistinguishable_from_missing_ones() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
-    let bob = User::new(&app, "bob@example.org").await;
-    let task = ann.create(json!({"title": "Ann's secret"})).await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let bob = Account::new(&app, "bob@example.org").await;
+    let task = ann.create_task(json!({"title": "Ann's secret"})).await;
     let id = task["id"].as_i64().unwrap();
     let missing = 999_999_999;
     for target in [id, missing] {
@@ -247,7 +184,7 @@ async fn another_users_tasks_are_indistinguishable_from_missing_ones() {
     .await;
     assert_eq!(bulk, json!({"deleted": [], "not_found": [id]}));
     assert!(
-        bob.list("status=all").await["tasks"]
+        bob.list_tasks("status=all").await["tasks"]
             .as_array()
             .unwrap()
             .is_empty()
@@ -264,8 +201,8 @@ async fn another_users_tasks_are_indistinguishable_from_missing_ones() {
 #[tokio::test]
 async fn a_stale_if_match_changes_nothing() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
-    let id = ann.create(json!({"title": "v1"})).await["id"]
+    let ann = Account::new(&app, "ann@example.org").await;
+    let id = ann.create_task(json!({"title": "v1"})).await["id"]
         .as_i64()
         .unwrap();
     let url = ann.url(&format!("/api/tasks/{id}"));
@@ -324,9 +261,9 @@ async fn a_stale_if_match_changes_nothing() {
 #[tokio::test]
 async fn completing_a_recurring_task_twice_at_once_creates_one_next_occurrence() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
+    let ann = Account::new(&app, "ann@example.org").await;
     let task = ann
-        .create(json!({"title": "Water plants", "due_date": "2026-12-01", "recurrence": {"kind": "every", "interval": 3, "unit": "day"}}))
+        .create_task(json!({"title": "Water plants", "due_date": "2026-12-01", "recurrence": {"kind": "every", "interval": 3, "unit": "day"}}))
         .await;
     let url = ann.url(&format!("/api/tasks/{}/complete", task["id"]));
     let (first, second) = tokio::join!(ann.client.post(&url).send(), ann.client.post(&url).send());
@@ -338,13 +275,13 @@ async fn completing_a_recurring_task_twice_at_once_creates_one_next_occurrence()
         "completing again is idempotent"
     );
 
-    let pending = ann.list("status=pending").await;
+    let pending = ann.list_tasks("status=pending").await;
     let pending = pending["tasks"].as_array().unwrap();
     assert_eq!(pending.len(), 1, "{pending:#?}");
     assert_eq!(pending[0]["title"], "Water plants");
     assert_eq!(pending[0]["due_date"], "2026-12-04");
     assert_eq!(
-        ann.list("status=completed").await["tasks"]
+        ann.list_tasks("status=completed").await["tasks"]
             .as_array()
             .unwrap()
             .len(),
@@ -356,7 +293,7 @@ async fn completing_a_recurring_task_twice_at_once_creates_one_next_occurrence()
     assert_eq!(ann.client.post(&reopen).send().await.unwrap().status(), 200);
     assert_eq!(ann.client.post(&url).send().await.unwrap().status(), 200);
     assert_eq!(
-        ann.list("status=pending").await["tasks"]
+        ann.list_tasks("status=pending").await["tasks"]
             .as_array()
             .unwrap()
             .len(),
@@ -367,18 +304,18 @@ async fn completing_a_recurring_task_twice_at_once_creates_one_next_occurrence()
 #[tokio::test]
 async fn listing_filters_sorts_and_pages() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
-    ann.create(json!({"title": "Alpha report", "priority": "low", "tags": ["work"], "due_date": "2026-12-03"})).await;
-    ann.create(json!({"title": "Bravo milk", "priority": "urgent", "tags": ["home"], "due_at": "2026-12-01T09:00:00Z"})).await;
-    ann.create(
+    let ann = Account::new(&app, "ann@example.org").await;
+    ann.create_task(json!({"title": "Alpha report", "priority": "low", "tags": ["work"], "due_date": "2026-12-03"})).await;
+    ann.create_task(json!({"title": "Bravo milk", "priority": "urgent", "tags": ["home"], "due_at": "2026-12-01T09:00:00Z"})).await;
+    ann.create_task(
         json!({"title": "Charlie report draft", "priority": "high", "tags": ["work", "writing"]}),
     )
     .await;
     let overdue = ann
-        .create(json!({"title": "Delta old bill", "due_at": "2020-01-01T00:00:00Z"}))
+        .create_task(json!({"title": "Delta old bill", "due_at": "2020-01-01T00:00:00Z"}))
         .await;
     let done = ann
-        .create(json!({"title": "Echo done", "due_date": "2026-12-02"}))
+        .create_task(json!({"title": "Echo done", "due_date": "2026-12-02"}))
         .await;
     ann.client
         .post(ann.url(&format!("/api/tasks/{}/complete", done["id"])))
@@ -387,7 +324,7 @@ async fn listing_filters_sorts_and_pages() {
         .unwrap();
 
     assert_eq!(
-        ann.titles("").await,
+        ann.task_titles("").await,
         [
             "Delta old bill",
             "Bravo milk",
@@ -396,20 +333,20 @@ async fn listing_filters_sorts_and_pages() {
         ],
         "pending by due, undated last"
     );
-    assert_eq!(ann.titles("status=completed").await, ["Echo done"]);
+    assert_eq!(ann.task_titles("status=completed").await, ["Echo done"]);
     assert_eq!(
-        ann.titles("status=overdue").await,
+        ann.task_titles("status=overdue").await,
         [overdue["title"].as_str().unwrap()]
     );
     assert_eq!(
-        ann.titles("status=all&sort=title&order=desc")
+        ann.task_titles("status=all&sort=title&order=desc")
             .await
             .first()
             .unwrap(),
         "Echo done"
     );
     assert_eq!(
-        ann.titles("sort=priority").await,
+        ann.task_titles("sort=priority").await,
         [
             "Bravo milk",
             "Charlie report draft",
@@ -418,19 +355,19 @@ async fn listing_filters_sorts_and_pages() {
         ]
     );
     assert_eq!(
-        ann.titles("priority=high,urgent&sort=title").await,
+        ann.task_titles("priority=high,urgent&sort=title").await,
         ["Bravo milk", "Charlie report draft"]
     );
     assert_eq!(
-        ann.titles("tag=WORK&sort=title").await,
+        ann.task_titles("tag=WORK&sort=title").await,
         ["Alpha report", "Charlie report draft"]
     );
     assert_eq!(
-        ann.titles("q=report&sort=title").await,
+        ann.task_titles("q=report&sort=title").await,
         ["Alpha report", "Charlie report draft"]
     );
     assert_eq!(
-        ann.titles("due_before=2026-12-02&due_after=2026-11-01")
+        ann.task_titles("due_before=2026-12-02&due_after=2026-11-01")
             .await,
         ["Bravo milk"]
     );
@@ -442,7 +379,7 @@ async fn listing_filters_sorts_and_pages() {
             Some(c) => format!("status=all&limit=2&cursor={c}"),
             None => "status=all&limit=2".to_owned(),
         };
-        let page = ann.list(&query).await;
+        let page = ann.list_tasks(&query).await;
         seen.extend(
             page["tasks"]
                 .as_array()
@@ -479,11 +416,11 @@ async fn listing_filters_sorts_and_pages() {
 #[tokio::test]
 async fn bulk_complete_and_delete() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
-    let a = ann.create(json!({"title": "a"})).await["id"]
+    let ann = Account::new(&app, "ann@example.org").await;
+    let a = ann.create_task(json!({"title": "a"})).await["id"]
         .as_i64()
         .unwrap();
-    let b = ann.create(json!({"title": "b"})).await["id"]
+    let b = ann.create_task(json!({"title": "b"})).await["id"]
         .as_i64()
         .unwrap();
     let done = body(
@@ -520,7 +457,7 @@ async fn bulk_complete_and_delete() {
 #[tokio::test]
 async fn quick_add_parses_and_creates_while_parse_only_previews() {
     let app = TestApp::spawn().await;
-    let ann = User::new(&app, "ann@example.org").await;
+    let ann = Account::new(&app, "ann@example.org").await;
     let preview = ann
         .client
         .post(ann.url("/api/tasks/parse"))
@@ -538,7 +475,7 @@ async fn quick_add_parses_and_creates_while_parse_only_previews() {
         json!({"kind": "month_day", "day": 1, "interval": 1})
     );
     assert!(
-        ann.list("status=all").await["tasks"]
+        ann.list_tasks("status=all").await["tasks"]
             .as_array()
             .unwrap()
             .is_empty(),

@@ -3,10 +3,12 @@
 //! component, and a `spinhost` process serving the real `.wasm` files on a
 //! free port, talked to over real HTTP.
 
+mod account;
 mod cluster;
 mod database;
 mod host;
 
+pub use account::{Account, json, problem_fields};
 pub use cluster::PgCluster;
 pub use database::{Server, TestDb};
 pub use host::{Host, HostOptions};

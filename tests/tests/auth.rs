@@ -1,21 +1,8 @@
 //! Accounts, sessions and tokens through the host against real PostgreSQL.
 
 use reqwest::StatusCode;
-use serde_json::{Value, json};
-use taskspin_testkit::{PASSWORD, TestApp, client};
-
-async fn body(response: reqwest::Response) -> Value {
-    response.json().await.expect("JSON body")
-}
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect()
-}
+use serde_json::json;
+use taskspin_testkit::{PASSWORD, TestApp, client, json as body, problem_fields as fields};
 
 #[tokio::test]
 async fn sign_up_starts_a_session_with_a_safe_cookie() {

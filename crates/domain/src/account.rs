@@ -55,18 +55,11 @@ pub fn time_zone(raw: &str) -> Result<chrono_tz::Tz, String> {
 
 /// 0 = Sunday ... 6 = Saturday, as stored.
 pub fn week_start(day: i16) -> Result<Weekday, String> {
-    const FROM_SUNDAY: [Weekday; 7] = [
-        Weekday::Sun,
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-        Weekday::Sat,
-    ];
-    usize::try_from(day)
+    // chrono counts from Monday (0 = Monday ... 6 = Sunday).
+    u8::try_from(day)
         .ok()
-        .and_then(|index| FROM_SUNDAY.get(index).copied())
+        .filter(|day| *day <= 6)
+        .and_then(|day| Weekday::try_from((day + 6) % 7).ok())
         .ok_or_else(|| "must be 0 (Sunday) to 6 (Saturday)".into())
 }
 
@@ -106,6 +99,8 @@ mod tests {
         );
         assert_eq!(week_start(1).unwrap(), Weekday::Mon);
         assert_eq!(week_start(0).unwrap(), Weekday::Sun);
+        assert_eq!(week_start(6).unwrap(), Weekday::Sat);
+        assert!(week_start(-1).is_err());
         assert!(week_start(7).is_err());
     }
 }

@@ -1,7 +1,7 @@
 # Taskspin: `make dev` runs the app, `make test` runs every check.
 CARGO ?= cargo
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
-COMPONENTS := health migrate auth tasks openapi agent agent-run suggestions
+COMPONENTS := health migrate auth tasks openapi agent agent-run suggestions chat mcp
 WASM := $(addprefix -p ,$(COMPONENTS))
 NATIVE := --workspace $(addprefix --exclude ,$(COMPONENTS))
 SPINHOST := $(TARGET_DIR)/native/spinhost

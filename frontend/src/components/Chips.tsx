@@ -1,0 +1,60 @@
+import type { Priority, Recurrence } from "../api/types";
+import { type DueState } from "../lib/dates";
+import { describeRecurrence } from "../lib/recurrence";
+
+const PRIORITY_STYLE: Record<Priority, string> = {
+  none: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
+  low: "bg-sky-100 text-sky-900 dark:bg-sky-900/60 dark:text-sky-100",
+  medium: "bg-amber-100 text-amber-900 dark:bg-amber-900/60 dark:text-amber-100",
+  high: "bg-orange-100 text-orange-900 dark:bg-orange-900/60 dark:text-orange-100",
+  urgent: "bg-red-100 text-red-900 dark:bg-red-900/60 dark:text-red-100",
+};
+
+const DUE_STYLE: Record<DueState, string> = {
+  none: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
+  later: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
+  soon: "bg-amber-100 text-amber-900 dark:bg-amber-900/60 dark:text-amber-100",
+  overdue: "bg-red-100 text-red-900 dark:bg-red-900/60 dark:text-red-100",
+};
+
+export function PriorityChip({ priority }: { priority: Priority }) {
+  if (priority === "none") return null;
+  return (
+    <span className={`chip ${PRIORITY_STYLE[priority]}`} data-chip="priority">
+      <span aria-hidden="true">!</span>
+      <span>
+        <span className="sr-only">Priority </span>
+        {priority}
+      </span>
+    </span>
+  );
+}
+
+export function DueChip({ label, state }: { label: string; state: DueState }) {
+  const prefix = state === "overdue" ? "Overdue: " : state === "soon" ? "Due soon: " : "Due ";
+  return (
+    <span className={`chip ${DUE_STYLE[state]}`} data-chip="due" data-due-state={state}>
+      <span aria-hidden="true">{state === "overdue" ? "⚠" : "📅"}</span>
+      <span>
+        <span className="sr-only">{prefix}</span>
+        {label}
+      </span>
+    </span>
+  );
+}
+
+export function TagChip({ tag }: { tag: string }) {
+  return (
+    <span className="chip bg-indigo-50 text-indigo-800 dark:bg-indigo-900/50 dark:text-indigo-100" data-chip="tag">
+      #{tag}
+    </span>
+  );
+}
+
+export function RecurrenceChip({ recurrence }: { recurrence: Recurrence }) {
+  return (
+    <span className="chip bg-emerald-50 text-emerald-900 dark:bg-emerald-900/50 dark:text-emerald-100" data-chip="recurrence">
+      <span aria-hidden="true">↻</span> {describeRecurrence(recurrence)}
+    </span>
+  );
+}

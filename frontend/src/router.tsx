@@ -1,0 +1,28 @@
+// Every screen is its own chunk, loaded when first visited: the initial
+// JavaScript stays small (scripts/compress.mjs checks the budgets).
+import { createBrowserRouter } from "react-router";
+import { Layout } from "./routes/Layout";
+import { RouteError } from "./routes/RouteError";
+
+export const router = createBrowserRouter([
+  {
+    path: "/signin",
+    lazy: async () => ({ Component: (await import("./routes/SignIn")).SignIn }),
+    ErrorBoundary: RouteError,
+  },
+  {
+    path: "/signup",
+    lazy: async () => ({ Component: (await import("./routes/SignUp")).SignUp }),
+    ErrorBoundary: RouteError,
+  },
+  {
+    path: "/",
+    Component: Layout,
+    ErrorBoundary: RouteError,
+    children: [
+      { index: true, lazy: async () => ({ Component: (await import("./routes/Tasks")).Tasks }) },
+      { path: "settings", lazy: async () => ({ Component: (await import("./routes/Settings")).Settings }) },
+      { path: "*", lazy: async () => ({ Component: (await import("./routes/NotFound")).NotFound }) },
+    ],
+  },
+]);

@@ -61,6 +61,8 @@ pub fn post_json(
     let mut entries: Vec<(String, Vec<u8>)> = vec![
         ("content-type".into(), b"application/json".to_vec()),
         ("accept".into(), b"application/json".to_vec()),
+        // A known length, not chunked encoding, which some servers refuse.
+        ("content-length".into(), body.len().to_string().into_bytes()),
     ];
     entries.extend(
         headers

@@ -7,11 +7,13 @@ mod account;
 mod cluster;
 mod database;
 mod host;
+mod llm_stub;
 
 pub use account::{Account, json, problem_fields};
-pub use cluster::PgCluster;
+pub use cluster::{PgCluster, free_port};
 pub use database::{Server, TestDb};
 pub use host::{Host, HostOptions};
+pub use llm_stub::{LlmAnswer, LlmStub};
 
 use std::path::PathBuf;
 use std::process::Output;

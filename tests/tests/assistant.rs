@@ -44,7 +44,10 @@ async fn a_rules_conversation_manages_tasks_and_survives_a_restart() {
     assert_eq!(groceries["status"], "created");
     assert_eq!(groceries["title"], "Buy groceries");
     let groceries_id = groceries["task_id"].as_i64().unwrap();
-    assert!(first["reply"].as_str().unwrap().contains("Buy groceries"), "{first}");
+    assert!(
+        first["reply"].as_str().unwrap().contains("Buy groceries"),
+        "{first}"
+    );
 
     let bills = say(
         &ann,
@@ -60,7 +63,10 @@ async fn a_rules_conversation_manages_tasks_and_survives_a_restart() {
 
     let all = say(&ann, Some(&conversation), "Show me all my tasks").await;
     let listing = all["reply"].as_str().unwrap();
-    assert!(listing.contains("Buy groceries") && listing.contains("Pay bills"), "{listing}");
+    assert!(
+        listing.contains("Buy groceries") && listing.contains("Pay bills"),
+        "{listing}"
+    );
 
     let done = say(
         &ann,
@@ -69,23 +75,39 @@ async fn a_rules_conversation_manages_tasks_and_survives_a_restart() {
     )
     .await;
     assert_eq!(called(&done), ["complete_task"]);
-    assert_eq!(ann.get(&format!("/api/tasks/{groceries_id}")).await["completed"], true);
+    assert_eq!(
+        ann.get(&format!("/api/tasks/{groceries_id}")).await["completed"],
+        true
+    );
 
     let completed = say(&ann, Some(&conversation), "What have I completed?").await;
-    assert!(completed["reply"].as_str().unwrap().contains("Buy groceries"));
+    assert!(
+        completed["reply"]
+            .as_str()
+            .unwrap()
+            .contains("Buy groceries")
+    );
     let pending = say(&ann, Some(&conversation), "What's pending?").await;
     let pending_reply = pending["reply"].as_str().unwrap();
     assert!(pending_reply.contains("Pay bills") && !pending_reply.contains("Buy groceries"));
 
     // Two meetings: the assistant asks instead of guessing, and changes nothing.
     let standup = ann.create_task(json!({"title": "Team meeting"})).await;
-    let review = ann.create_task(json!({"title": "Meeting with the bank"})).await;
+    let review = ann
+        .create_task(json!({"title": "Meeting with the bank"}))
+        .await;
     let which = say(&ann, Some(&conversation), "Delete the meeting task").await;
     assert!(called(&which).is_empty(), "{which}");
     let question = which["reply"].as_str().unwrap();
     assert!(question.contains("Which one"), "{question}");
-    assert!(question.contains(&format!("task {}", standup["id"])), "{question}");
-    assert!(question.contains(&format!("task {}", review["id"])), "{question}");
+    assert!(
+        question.contains(&format!("task {}", standup["id"])),
+        "{question}"
+    );
+    assert!(
+        question.contains(&format!("task {}", review["id"])),
+        "{question}"
+    );
     let deleted = say(
         &ann,
         Some(&conversation),
@@ -93,7 +115,10 @@ async fn a_rules_conversation_manages_tasks_and_survives_a_restart() {
     )
     .await;
     assert_eq!(deleted["tool_calls"][0]["result"]["status"], "deleted");
-    assert_eq!(ann.task_titles("").await, ["Pay bills", "Meeting with the bank"]);
+    assert_eq!(
+        ann.task_titles("").await,
+        ["Pay bills", "Meeting with the bank"]
+    );
 
     let renamed = say(
         &ann,
@@ -103,7 +128,10 @@ async fn a_rules_conversation_manages_tasks_and_survives_a_restart() {
     .await;
     assert_eq!(renamed["tool_calls"][0]["result"]["title"], "Call the bank");
     let raised = say(&ann, Some(&conversation), "Make the bills high priority").await;
-    assert_eq!(raised["tool_calls"][0]["result"]["task"]["priority"], "high");
+    assert_eq!(
+        raised["tool_calls"][0]["result"]["task"]["priority"],
+        "high"
+    );
 
     // A new host on the same database: the conversation is all there and goes on.
     let host = std::mem::replace(
@@ -135,7 +163,10 @@ async fn a_rules_conversation_manages_tasks_and_survives_a_restart() {
     )
     .await;
     assert_eq!(after["conversation_id"], conversation.as_str());
-    assert!(after["reply"].as_str().unwrap().contains("Call the bank"), "{after}");
+    assert!(
+        after["reply"].as_str().unwrap().contains("Call the bank"),
+        "{after}"
+    );
 }
 
 #[tokio::test]
@@ -149,7 +180,10 @@ async fn conversations_are_private_and_validated() {
     let listed = ann.get("/api/conversations").await;
     assert_eq!(listed["conversations"][0]["id"], conversation);
     assert_eq!(listed["conversations"][0]["title"], "add water the plants");
-    assert_eq!(bob.get("/api/conversations").await["conversations"], json!([]));
+    assert_eq!(
+        bob.get("/api/conversations").await["conversations"],
+        json!([])
+    );
     let peek = bob
         .client
         .get(bob.url(&format!("/api/conversations/{conversation}")))
@@ -157,7 +191,12 @@ async fn conversations_are_private_and_validated() {
         .await
         .unwrap();
     assert_eq!(peek.status(), 404);
-    assert_eq!(chat(&bob, Some(conversation), "what's pending").await.status(), 404);
+    assert_eq!(
+        chat(&bob, Some(conversation), "what's pending")
+            .await
+            .status(),
+        404
+    );
     let delete = bob
         .client
         .delete(bob.url(&format!("/api/conversations/{conversation}")))
@@ -168,7 +207,9 @@ async fn conversations_are_private_and_validated() {
     // Bob's tools see only Bob's tasks.
     let bobs = say(&bob, None, "Show me all my tasks").await;
     assert!(!bobs["reply"].as_str().unwrap().contains("Water"), "{bobs}");
-    let theirs = reply["tool_calls"][0]["result"]["task_id"].as_i64().unwrap();
+    let theirs = reply["tool_calls"][0]["result"]["task_id"]
+        .as_i64()
+        .unwrap();
     let attempt = say(&bob, None, &format!("delete task {theirs}")).await;
     assert!(called(&attempt).is_empty());
     assert_eq!(ann.task_titles("").await, ["Water the plants"]);
@@ -178,7 +219,10 @@ async fn conversations_are_private_and_validated() {
         (json!({"message": "x".repeat(4001)}), 422),
         (json!({"message": "hi", "extra": 1}), 422),
         (json!({"message": 5}), 422),
-        (json!({"conversation_id": "not-a-uuid", "message": "hi"}), 404),
+        (
+            json!({"conversation_id": "not-a-uuid", "message": "hi"}),
+            404,
+        ),
         (
             json!({"conversation_id": "6f1c2a34-93f4-4c61-9d0e-2f6f0b6d1a11", "message": "hi"}),
             404,
@@ -215,7 +259,10 @@ async fn conversations_are_private_and_validated() {
         .await
         .unwrap();
     assert_eq!(gone.status(), 204);
-    assert_eq!(ann.get("/api/conversations").await["conversations"], json!([]));
+    assert_eq!(
+        ann.get("/api/conversations").await["conversations"],
+        json!([])
+    );
 }
 
 /// The app with the `openai` provider pointed at `stub`.
@@ -226,7 +273,10 @@ async fn app_with_model(stub: &LlmStub, timeout_ms: u64) -> TestApp {
             ("SPIN_VARIABLE_LLM_BASE_URL".into(), stub.base_url()),
             ("SPIN_VARIABLE_LLM_MODEL".into(), "stub-model".into()),
             ("SPIN_VARIABLE_LLM_API_KEY".into(), "sk-test".into()),
-            ("SPIN_VARIABLE_LLM_TIMEOUT_MS".into(), timeout_ms.to_string()),
+            (
+                "SPIN_VARIABLE_LLM_TIMEOUT_MS".into(),
+                timeout_ms.to_string(),
+            ),
         ],
         ..HostOptions::default()
     })
@@ -244,15 +294,24 @@ async fn the_model_calls_several_tools_in_one_turn_and_sees_their_results() {
     let ann = Account::new(&app, "ann@example.org").await;
     stub.then([
         LlmAnswer::ToolCalls(vec![
-            call("add_task", json!({"title": "Buy milk", "tags": ["errands"]})),
-            call("add_task", json!({"title": "Book flights", "priority": "high"})),
+            call(
+                "add_task",
+                json!({"title": "Buy milk", "tags": ["errands"]}),
+            ),
+            call(
+                "add_task",
+                json!({"title": "Book flights", "priority": "high"}),
+            ),
         ]),
         LlmAnswer::Text("Added both.".into()),
     ]);
     let reply = say(&ann, None, "add buy milk and book flights").await;
     assert_eq!(reply["reply"], "Added both.");
     assert_eq!(called(&reply), ["add_task", "add_task"]);
-    assert_eq!(ann.task_titles("sort=title").await, ["Book flights", "Buy milk"]);
+    assert_eq!(
+        ann.task_titles("sort=title").await,
+        ["Book flights", "Buy milk"]
+    );
 
     let requests = stub.take_requests();
     assert_eq!(requests.len(), 2);
@@ -265,14 +324,23 @@ async fn the_model_calls_several_tools_in_one_turn_and_sees_their_results() {
         .format("%-d %B %Y")
         .to_string();
     assert!(system.contains(&today), "{system}");
-    assert_eq!(first["messages"][1]["content"], "add buy milk and book flights");
+    assert_eq!(
+        first["messages"][1]["content"],
+        "add buy milk and book flights"
+    );
     let tools: Vec<&str> = first["tools"]
         .as_array()
         .unwrap()
         .iter()
         .map(|tool| tool["function"]["name"].as_str().unwrap())
         .collect();
-    for expected in ["add_task", "list_tasks", "complete_task", "delete_task", "update_task"] {
+    for expected in [
+        "add_task",
+        "list_tasks",
+        "complete_task",
+        "delete_task",
+        "update_task",
+    ] {
         assert!(tools.contains(&expected), "{tools:?}");
     }
     // The second request carries the calls and one tool message per call.
@@ -281,7 +349,8 @@ async fn the_model_calls_several_tools_in_one_turn_and_sees_their_results() {
     assert_eq!(tool_messages.len(), 2);
     assert_eq!(tool_messages[0]["tool_call_id"], "call_1");
     assert_eq!(tool_messages[1]["tool_call_id"], "call_2");
-    let result: Value = serde_json::from_str(tool_messages[1]["content"].as_str().unwrap()).unwrap();
+    let result: Value =
+        serde_json::from_str(tool_messages[1]["content"].as_str().unwrap()).unwrap();
     assert_eq!(result["status"], "created");
 
     // The next message sends the history back, calls included.
@@ -297,7 +366,15 @@ async fn the_model_calls_several_tools_in_one_turn_and_sees_their_results() {
         .collect();
     assert_eq!(
         roles,
-        ["system", "user", "assistant", "tool", "tool", "assistant", "user"]
+        [
+            "system",
+            "user",
+            "assistant",
+            "tool",
+            "tool",
+            "assistant",
+            "user"
+        ]
     );
     assert_eq!(
         stub.take_requests().len(),
@@ -320,13 +397,33 @@ async fn a_malformed_tool_call_is_reported_to_the_model_not_applied() {
     assert_eq!(reply["reply"], "Sorry, I could not do that.");
     let calls = reply["tool_calls"].as_array().unwrap();
     assert_eq!(calls[0]["arguments"], "{\"title\": \"Buy");
-    assert!(calls[0]["result"]["error"].as_str().unwrap().contains("not valid JSON"));
-    assert!(calls[1]["result"]["error"].as_str().unwrap().contains("invalid arguments"));
+    assert!(
+        calls[0]["result"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not valid JSON")
+    );
+    assert!(
+        calls[1]["result"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("invalid arguments")
+    );
     assert!(ann.task_titles("status=all").await.is_empty());
     let requests = stub.take_requests();
-    let fed_back = requests[1]["messages"].as_array().unwrap().last().unwrap().clone();
+    let fed_back = requests[1]["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(fed_back["role"], "tool");
-    assert!(fed_back["content"].as_str().unwrap().contains("not valid JSON"));
+    assert!(
+        fed_back["content"]
+            .as_str()
+            .unwrap()
+            .contains("not valid JSON")
+    );
 }
 
 #[tokio::test]
@@ -338,7 +435,13 @@ async fn the_tool_loop_stops_after_five_model_turns() {
     let reply = say(&ann, None, "keep listing").await;
     assert_eq!(stub.take_requests().len(), 5);
     assert_eq!(called(&reply).len(), 5);
-    assert!(reply["reply"].as_str().unwrap().contains("stopped after 5 steps"), "{reply}");
+    assert!(
+        reply["reply"]
+            .as_str()
+            .unwrap()
+            .contains("stopped after 5 steps"),
+        "{reply}"
+    );
 }
 
 #[tokio::test]
@@ -371,7 +474,12 @@ async fn a_failing_model_answers_502_keeps_the_message_and_reports_what_was_appl
     assert_eq!(problem["tool_calls"][0]["result"]["status"], "created");
     assert_eq!(ann.task_titles("").await, ["Buy milk"]);
     let stored = ann.get(&format!("/api/conversations/{conversation}")).await;
-    let last = stored["messages"].as_array().unwrap().last().unwrap().clone();
+    let last = stored["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["role"], "assistant");
     assert_eq!(last["tool_calls"][0]["name"], "add_task");
 
@@ -394,7 +502,10 @@ async fn a_slow_or_unreachable_model_answers_502_within_the_timeout() {
     assert!(waited < Duration::from_secs(4), "{waited:?}");
     let problem = body(slow).await;
     assert!(
-        problem["detail"].as_str().unwrap().contains("did not answer within 800 ms"),
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer within 800 ms"),
         "{problem}"
     );
     // The rest of the app does not care.
@@ -416,5 +527,11 @@ async fn a_slow_or_unreachable_model_answers_502_within_the_timeout() {
     let unreachable = chat(&bob, None, "add buy milk").await;
     assert_eq!(unreachable.status(), 502);
     let problem = body(unreachable).await;
-    assert!(problem["detail"].as_str().unwrap().contains("could not be reached"), "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("could not be reached"),
+        "{problem}"
+    );
 }

@@ -53,7 +53,9 @@ fn refused(error: ChatError) -> ApiError {
             tracing::warn!(error = %error, conversation_id, "language model failed");
             Problem::new(
                 502,
-                format!("{error}. Your message is kept in the conversation; try again in a moment."),
+                format!(
+                    "{error}. Your message is kept in the conversation; try again in a moment."
+                ),
             )
             .with_header("retry-after", "10")
             .with_extension("conversation_id", conversation_id)

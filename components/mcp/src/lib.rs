@@ -11,9 +11,7 @@ use taskspin_http::{ApiResult, Problem};
 
 #[http_component]
 fn handle(request: Request) -> Response {
-    taskspin_http::serve("mcp", request, |request| {
-        answer(&request).into_response()
-    })
+    taskspin_http::serve("mcp", request, |request| answer(&request).into_response())
 }
 
 fn answer(request: &Request) -> ApiResult {

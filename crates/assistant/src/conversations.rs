@@ -75,7 +75,8 @@ impl Role {
 }
 
 const SUMMARY_COLUMNS: &str = "c.id::text AS id, c.title, rfc3339(c.created_at) AS created_at, rfc3339(c.updated_at) AS updated_at";
-const MESSAGE_COLUMNS: &str = "m.id, m.role, m.content, m.tool_calls, rfc3339(m.created_at) AS created_at";
+const MESSAGE_COLUMNS: &str =
+    "m.id, m.role, m.content, m.tool_calls, rfc3339(m.created_at) AS created_at";
 
 /// The most messages a history can hold before budgeting.
 const HISTORY_ROWS: i64 = 50;
@@ -96,11 +97,9 @@ fn message(row: &Row<'_>) -> taskspin_db::Result<Message> {
         id: row.get("id")?,
         role: row.get("role")?,
         content: row.get("content")?,
-        tool_calls: serde_json::from_value(tool_calls).map_err(|e| {
-            taskspin_db::Error::Decode {
-                column: "tool_calls".into(),
-                message: e.to_string(),
-            }
+        tool_calls: serde_json::from_value(tool_calls).map_err(|e| taskspin_db::Error::Decode {
+            column: "tool_calls".into(),
+            message: e.to_string(),
         })?,
         created_at: row.get("created_at")?,
     })
@@ -160,7 +159,9 @@ impl<'a> Conversations<'a> {
             return Ok(None);
         };
         let rows = self.db.query(
-            &format!("SELECT {SUMMARY_COLUMNS} FROM conversations c WHERE c.id = $1 AND c.user_id = $2"),
+            &format!(
+                "SELECT {SUMMARY_COLUMNS} FROM conversations c WHERE c.id = $1 AND c.user_id = $2"
+            ),
             &[id, self.user()],
         )?;
         rows.first().map(|row| summary(&row)).transpose()

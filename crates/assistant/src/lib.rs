@@ -80,7 +80,9 @@ impl Provider {
                     timeout: Duration::from_millis(timeout_ms),
                 }))
             }
-            other => Err(format!("llm_provider must be rules or openai, not {other:?}")),
+            other => Err(format!(
+                "llm_provider must be rules or openai, not {other:?}"
+            )),
         }
     }
 }
@@ -134,7 +136,10 @@ pub struct Person<'u> {
 /// `Tue 25 Nov 17:00` or `Tue 25 Nov` in the user's time zone.
 pub fn describe_due(due: Option<Due>, tz: chrono_tz::Tz) -> String {
     match due {
-        Some(Due::At(at)) => at.with_timezone(&tz).format("%a %-d %b %Y %H:%M").to_string(),
+        Some(Due::At(at)) => at
+            .with_timezone(&tz)
+            .format("%a %-d %b %Y %H:%M")
+            .to_string(),
         Some(Due::On(date)) => date.format("%a %-d %b %Y").to_string(),
         None => "no date".to_owned(),
     }
@@ -171,7 +176,10 @@ pub fn chat(
     let message = request.message.trim();
     let mut errors = Errors::default();
     if message.is_empty() || message.chars().count() > MESSAGE_MAX_CHARS {
-        errors.add("message", format!("must be 1 to {MESSAGE_MAX_CHARS} characters"));
+        errors.add(
+            "message",
+            format!("must be 1 to {MESSAGE_MAX_CHARS} characters"),
+        );
     }
     errors.finish(Some(())).map_err(ChatError::Invalid)?;
 
@@ -205,7 +213,12 @@ pub fn chat(
     };
     match outcome {
         Ok(turn) => {
-            conversations.append(&conversation_id, Role::Assistant, &turn.reply, &turn.tool_calls)?;
+            conversations.append(
+                &conversation_id,
+                Role::Assistant,
+                &turn.reply,
+                &turn.tool_calls,
+            )?;
             Ok(ChatReply {
                 conversation_id,
                 reply: turn.reply,
@@ -233,7 +246,9 @@ pub fn chat(
 mod tests {
     use super::*;
 
-    fn lookup<'a>(values: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Result<String, String> + 'a {
+    fn lookup<'a>(
+        values: &'a [(&'a str, &'a str)],
+    ) -> impl Fn(&str) -> Result<String, String> + 'a {
         move |name| {
             values
                 .iter()

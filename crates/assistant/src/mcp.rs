@@ -37,7 +37,11 @@ pub fn handle(body: &[u8], toolbox: &Toolbox<'_>) -> taskspin_db::Result<Reply> 
     let Ok(message) = serde_json::from_slice::<Value>(body) else {
         return Ok(Reply::Json(
             400,
-            error(Value::Null, PARSE_ERROR, "Parse error: the body is not JSON"),
+            error(
+                Value::Null,
+                PARSE_ERROR,
+                "Parse error: the body is not JSON",
+            ),
         ));
     };
     match message {
@@ -99,7 +103,11 @@ fn answer(message: &Value, toolbox: &Toolbox<'_>) -> taskspin_db::Result<Option<
     }
     let params = message.get("params").cloned().unwrap_or_else(|| json!({}));
     if !params.is_object() {
-        return Ok(Some(error(id, INVALID_PARAMS, "Invalid params: must be an object")));
+        return Ok(Some(error(
+            id,
+            INVALID_PARAMS,
+            "Invalid params: must be an object",
+        )));
     }
     Ok(Some(match method {
         "initialize" => success(id, initialize(&params)),
@@ -139,14 +147,25 @@ fn tool_list() -> Vec<Value> {
 
 fn call_tool(id: Value, params: &Value, toolbox: &Toolbox<'_>) -> taskspin_db::Result<Value> {
     let Some(name) = params.get("name").and_then(Value::as_str) else {
-        return Ok(error(id, INVALID_PARAMS, "Invalid params: name is required"));
+        return Ok(error(
+            id,
+            INVALID_PARAMS,
+            "Invalid params: name is required",
+        ));
     };
     if !tools::definitions().iter().any(|tool| tool.name == name) {
         return Ok(error(id, INVALID_PARAMS, format!("Unknown tool: {name}")));
     }
-    let arguments = params.get("arguments").cloned().unwrap_or_else(|| json!({}));
+    let arguments = params
+        .get("arguments")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
     if !arguments.is_object() {
-        return Ok(error(id, INVALID_PARAMS, "Invalid params: arguments must be an object"));
+        return Ok(error(
+            id,
+            INVALID_PARAMS,
+            "Invalid params: arguments must be an object",
+        ));
     }
     let output = toolbox.call(name, &arguments)?;
     Ok(success(

@@ -27,7 +27,10 @@ pub struct OpenAiSettings {
 
 impl OpenAiSettings {
     pub fn endpoint(&self) -> String {
-        format!("{}/v1/chat/completions", self.base_url.trim_end_matches('/'))
+        format!(
+            "{}/v1/chat/completions",
+            self.base_url.trim_end_matches('/')
+        )
     }
 }
 
@@ -93,8 +96,10 @@ fn history_messages(history: &[Message]) -> Vec<Value> {
             messages.push(json!({ "role": "user", "content": message.content }));
             continue;
         }
-        let (replayed, summarised): (Vec<&ToolCall>, Vec<&ToolCall>) =
-            message.tool_calls.iter().partition(|call| call.id.is_some());
+        let (replayed, summarised): (Vec<&ToolCall>, Vec<&ToolCall>) = message
+            .tool_calls
+            .iter()
+            .partition(|call| call.id.is_some());
         if !replayed.is_empty() {
             messages.push(json!({
                 "role": "assistant",
@@ -115,7 +120,10 @@ fn history_messages(history: &[Message]) -> Vec<Value> {
         }
         let mut content = message.content.clone();
         for call in summarised {
-            content.push_str(&format!("\n[{} {} → {}]", call.name, call.arguments, call.result));
+            content.push_str(&format!(
+                "\n[{} {} → {}]",
+                call.name, call.arguments, call.result
+            ));
         }
         messages.push(json!({ "role": "assistant", "content": content }));
     }
@@ -196,7 +204,11 @@ pub fn respond(
         } else {
             format!(
                 "What I did: {}.",
-                calls.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+                calls
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         }
     );
@@ -253,11 +265,12 @@ fn ask(
     body: &Value,
 ) -> Result<AssistantMessage, ModelError> {
     let body = serde_json::to_vec(body).map_err(|e| ModelError::Malformed(e.to_string()))?;
-    let (status, answer) = post(&settings.endpoint(), headers, &body, settings.timeout)
-        .map_err(|error| match error {
+    let (status, answer) = post(&settings.endpoint(), headers, &body, settings.timeout).map_err(
+        |error| match error {
             TransportError::Timeout => ModelError::Timeout(settings.timeout.as_millis()),
             TransportError::Failed(reason) => ModelError::Unreachable(reason),
-        })?;
+        },
+    )?;
     if !(200..300).contains(&status) {
         return Err(ModelError::Status(status));
     }
@@ -302,7 +315,10 @@ mod tests {
         };
         let messages = history_messages(&[user.clone(), assistant("Added.", vec![by_model])]);
         assert_eq!(messages.len(), 4);
-        assert_eq!(messages[1]["tool_calls"][0]["function"]["arguments"], "{\"title\":\"Milk\"}");
+        assert_eq!(
+            messages[1]["tool_calls"][0]["function"]["arguments"],
+            "{\"title\":\"Milk\"}"
+        );
         assert_eq!(messages[2]["role"], "tool");
         assert_eq!(messages[2]["tool_call_id"], "call_1");
         assert_eq!(messages[3]["content"], "Added.");
@@ -315,7 +331,12 @@ mod tests {
         };
         let messages = history_messages(&[user, assistant("Added.", vec![by_rules])]);
         assert_eq!(messages.len(), 2);
-        assert!(messages[1]["content"].as_str().unwrap().contains("add_task"));
+        assert!(
+            messages[1]["content"]
+                .as_str()
+                .unwrap()
+                .contains("add_task")
+        );
     }
 
     #[test]
@@ -326,7 +347,10 @@ mod tests {
             api_key: String::new(),
             timeout: Duration::from_secs(1),
         };
-        assert_eq!(settings.endpoint(), "http://127.0.0.1:11434/v1/chat/completions");
+        assert_eq!(
+            settings.endpoint(),
+            "http://127.0.0.1:11434/v1/chat/completions"
+        );
     }
 
     #[test]
@@ -339,14 +363,29 @@ mod tests {
         };
         let body = json!({});
         let timeout: &Post<'_> = &|_, _, _, _| Err(TransportError::Timeout);
-        assert_eq!(ask(&settings, timeout, &[], &body).unwrap_err(), ModelError::Timeout(250));
+        assert_eq!(
+            ask(&settings, timeout, &[], &body).unwrap_err(),
+            ModelError::Timeout(250)
+        );
         let failing: &Post<'_> = &|_, _, _, _| Ok((500, b"{}".to_vec()));
-        assert_eq!(ask(&settings, failing, &[], &body).unwrap_err(), ModelError::Status(500));
+        assert_eq!(
+            ask(&settings, failing, &[], &body).unwrap_err(),
+            ModelError::Status(500)
+        );
         let garbage: &Post<'_> = &|_, _, _, _| Ok((200, b"<html>".to_vec()));
-        assert!(matches!(ask(&settings, garbage, &[], &body), Err(ModelError::Malformed(_))));
+        assert!(matches!(
+            ask(&settings, garbage, &[], &body),
+            Err(ModelError::Malformed(_))
+        ));
         let fine: &Post<'_> = &|_, _, _, _| {
-            Ok((200, br#"{"choices":[{"message":{"role":"assistant","content":"hi"}}]}"#.to_vec()))
+            Ok((
+                200,
+                br#"{"choices":[{"message":{"role":"assistant","content":"hi"}}]}"#.to_vec(),
+            ))
         };
-        assert_eq!(ask(&settings, fine, &[], &body).unwrap().content.as_deref(), Some("hi"));
+        assert_eq!(
+            ask(&settings, fine, &[], &body).unwrap().content.as_deref(),
+            Some("hi")
+        );
     }
 }

@@ -48,49 +48,82 @@ pub fn respond(
         Intent::List(filter) => turn.list(&filter)?,
         Intent::Complete(task) => turn.on_task(&task, false, |turn, task| {
             if task.completed {
-                return Ok(format!("“{}” (task {}) is already complete.", task.title, task.id));
+                return Ok(format!(
+                    "“{}” (task {}) is already complete.",
+                    task.title, task.id
+                ));
             }
             let output = turn.call("complete_task", json!({ "task_id": task.id }))?;
             Ok(turn.said(&output, |result| {
-                format!("Marked “{}” (task {}) as complete.", result["title"].as_str().unwrap_or_default(), task.id)
+                format!(
+                    "Marked “{}” (task {}) as complete.",
+                    result["title"].as_str().unwrap_or_default(),
+                    task.id
+                )
             }))
         })?,
         Intent::Reopen(task) => turn.on_task(&task, true, |turn, task| {
             if !task.completed {
-                return Ok(format!("“{}” (task {}) is not completed.", task.title, task.id));
+                return Ok(format!(
+                    "“{}” (task {}) is not completed.",
+                    task.title, task.id
+                ));
             }
             let output = turn.call("reopen_task", json!({ "task_id": task.id }))?;
-            Ok(turn.said(&output, |_| format!("Reopened “{}” (task {}).", task.title, task.id)))
+            Ok(turn.said(&output, |_| {
+                format!("Reopened “{}” (task {}).", task.title, task.id)
+            }))
         })?,
         Intent::Delete(task) => turn.on_task(&task, true, |turn, task| {
             let output = turn.call("delete_task", json!({ "task_id": task.id }))?;
-            Ok(turn.said(&output, |_| format!("Deleted “{}” (task {}).", task.title, task.id)))
+            Ok(turn.said(&output, |_| {
+                format!("Deleted “{}” (task {}).", task.title, task.id)
+            }))
         })?,
         Intent::Rename { task, title } => turn.on_task(&task, true, |turn, task| {
             let output = turn.call("update_task", json!({ "task_id": task.id, "title": title }))?;
             Ok(turn.said(&output, |_| {
-                format!("Renamed task {} from “{}” to “{}”.", task.id, task.title, title)
+                format!(
+                    "Renamed task {} from “{}” to “{}”.",
+                    task.id, task.title, title
+                )
             }))
         })?,
         Intent::SetPriority { task, priority } => turn.on_task(&task, false, |turn, task| {
-            let output =
-                turn.call("update_task", json!({ "task_id": task.id, "priority": priority }))?;
+            let output = turn.call(
+                "update_task",
+                json!({ "task_id": task.id, "priority": priority }),
+            )?;
             Ok(turn.said(&output, |_| {
-                format!("“{}” (task {}) is now {} priority.", task.title, task.id, priority.as_str())
+                format!(
+                    "“{}” (task {}) is now {} priority.",
+                    task.title,
+                    task.id,
+                    priority.as_str()
+                )
             }))
         })?,
         Intent::Reschedule { task, when } => {
             let due = quick_add::parse(&when, context).due;
             match due {
-                None => format!("I couldn't read “{when}” as a date. Try \"tomorrow 5pm\", \"friday\" or \"2026-12-01\"."),
+                None => format!(
+                    "I couldn't read “{when}” as a date. Try \"tomorrow 5pm\", \"friday\" or \"2026-12-01\"."
+                ),
                 Some(due) => turn.on_task(&task, false, |turn, task| {
                     let arguments = match due {
                         Due::At(at) => json!({ "task_id": task.id, "due_at": at.to_rfc3339() }),
-                        Due::On(date) => json!({ "task_id": task.id, "due_date": date.to_string() }),
+                        Due::On(date) => {
+                            json!({ "task_id": task.id, "due_date": date.to_string() })
+                        }
                     };
                     let output = turn.call("update_task", arguments)?;
                     Ok(turn.said(&output, |_| {
-                        format!("Moved “{}” (task {}) to {}.", task.title, task.id, describe_due(Some(due), context.tz))
+                        format!(
+                            "Moved “{}” (task {}) to {}.",
+                            task.title,
+                            task.id,
+                            describe_due(Some(due), context.tz)
+                        )
                     }))
                 })?,
             }
@@ -225,9 +258,16 @@ impl Responder<'_, '_> {
         if output.is_error {
             return Ok(self.said(&output, |_| String::new()));
         }
-        let tasks: Vec<Value> = output.result["tasks"].as_array().cloned().unwrap_or_default();
+        let tasks: Vec<Value> = output.result["tasks"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let noun = |n: usize| if n == 1 { "task" } else { "tasks" };
-        let what = if what.is_empty() { String::new() } else { format!(" {what}") };
+        let what = if what.is_empty() {
+            String::new()
+        } else {
+            format!(" {what}")
+        };
         if tasks.is_empty() {
             return Ok(format!("You have no tasks{what}."));
         }
@@ -246,13 +286,22 @@ impl Responder<'_, '_> {
 
     fn suggestions(&mut self) -> taskspin_db::Result<String> {
         let output = self.call("list_suggestions", json!({}))?;
-        let suggestions = output.result["suggestions"].as_array().cloned().unwrap_or_default();
+        let suggestions = output.result["suggestions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         if suggestions.is_empty() {
             return Ok("You have no pending suggestions.".to_owned());
         }
         let lines: Vec<String> = suggestions
             .iter()
-            .map(|s| format!("- suggestion {}: {}", s["suggestion_id"], s["message"].as_str().unwrap_or_default()))
+            .map(|s| {
+                format!(
+                    "- suggestion {}: {}",
+                    s["suggestion_id"],
+                    s["message"].as_str().unwrap_or_default()
+                )
+            })
             .collect();
         Ok(format!(
             "Your agents suggest:\n{}\nSay \"accept suggestion N\" or \"dismiss suggestion N\".",
@@ -272,7 +321,9 @@ impl Responder<'_, '_> {
         match reference {
             TaskRef::Id(id) => match tasks.get(*id)? {
                 Some(task) => act(self, &task),
-                None => Ok(format!("There is no task {id}. Say \"what's pending?\" to see your tasks and their numbers.")),
+                None => Ok(format!(
+                    "There is no task {id}. Say \"what's pending?\" to see your tasks and their numbers."
+                )),
             },
             TaskRef::Named(words) => {
                 let mut found = tasks.find_by_title(words, include_completed, CANDIDATES)?;
@@ -293,7 +344,14 @@ impl Responder<'_, '_> {
                     (n, _) => {
                         let options: Vec<String> = found
                             .iter()
-                            .map(|task| format!("- task {}: “{}”{}", task.id, task.title, details(task, self.context.tz)))
+                            .map(|task| {
+                                format!(
+                                    "- task {}: “{}”{}",
+                                    task.id,
+                                    task.title,
+                                    details(task, self.context.tz)
+                                )
+                            })
                             .collect();
                         Ok(format!(
                             "{n} tasks match “{words}”. Which one do you mean?\n{}\nSay it with its number, for example \"task {}\".",
@@ -355,7 +413,13 @@ struct ListedTask {
 
 /// `, due Tue 25 Nov 17:00, high priority, #family`.
 fn details(task: &Task, tz: chrono_tz::Tz) -> String {
-    details_of(task.due(), task.priority, &task.tags, task.recurrence.as_ref(), tz)
+    details_of(
+        task.due(),
+        task.priority,
+        &task.tags,
+        task.recurrence.as_ref(),
+        tz,
+    )
 }
 
 fn details_of(
@@ -373,7 +437,12 @@ fn details_of(
         parts.push(format!("{} priority", priority.as_str()));
     }
     if !tags.is_empty() {
-        parts.push(tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" "));
+        parts.push(
+            tags.iter()
+                .map(|t| format!("#{t}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
     }
     if let Some(recurrence) = recurrence {
         parts.push(recurrence.describe());
@@ -390,7 +459,11 @@ fn capitalised(title: &str) -> String {
 }
 
 /// The end of "today", "tomorrow" or "this week" in the user's time zone.
-fn horizon_end(horizon: Horizon, now: DateTime<Utc>, tz: chrono_tz::Tz) -> (DateTime<Utc>, &'static str) {
+fn horizon_end(
+    horizon: Horizon,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> (DateTime<Utc>, &'static str) {
     let today = now.with_timezone(&tz).date_naive();
     let (days, label) = match horizon {
         Horizon::Today => (1, "today"),

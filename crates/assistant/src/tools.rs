@@ -150,12 +150,18 @@ pub fn definitions() -> Vec<ToolDefinition> {
         ToolDefinition {
             name: "accept_suggestion",
             description: "Accept a suggestion: its proposed change is applied to its tasks.",
-            input_schema: object(id_property("suggestion_id", "suggestion"), &["suggestion_id"]),
+            input_schema: object(
+                id_property("suggestion_id", "suggestion"),
+                &["suggestion_id"],
+            ),
         },
         ToolDefinition {
             name: "dismiss_suggestion",
             description: "Dismiss a suggestion without changing anything.",
-            input_schema: object(id_property("suggestion_id", "suggestion"), &["suggestion_id"]),
+            input_schema: object(
+                id_property("suggestion_id", "suggestion"),
+                &["suggestion_id"],
+            ),
         },
     ]
 }
@@ -402,7 +408,10 @@ impl<'a> Toolbox<'a> {
 
     /// The same query parameters, and so the same validation, as `GET /api/tasks`.
     fn list_query(&self, arguments: &ListArguments) -> Result<ListQuery, Vec<FieldError>> {
-        let limit = arguments.limit.unwrap_or(DEFAULT_LIST_LIMIT).min(MAX_LIST_LIMIT);
+        let limit = arguments
+            .limit
+            .unwrap_or(DEFAULT_LIST_LIMIT)
+            .min(MAX_LIST_LIMIT);
         let mut query = form_urlencoded::Serializer::new(String::new());
         let fields = [
             ("status", &arguments.status),

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use spin_sdk::http::{Fields, IncomingResponse, OutgoingBody, OutgoingRequest};
 use spin_sdk::wit::wasi::http0_2_0::outgoing_handler;
-use spin_sdk::wit::wasi::http0_2_0::types::{ErrorCode, IncomingBody, Method, RequestOptions, Scheme};
+use spin_sdk::wit::wasi::http0_2_0::types::{
+    ErrorCode, IncomingBody, Method, RequestOptions, Scheme,
+};
 use wasi::io::streams::StreamError;
 
 /// Why a request got no usable answer.
@@ -51,7 +53,11 @@ pub fn post_json(
     let scheme = match scheme {
         "http" => Scheme::Http,
         "https" => Scheme::Https,
-        other => return Err(TransportError::Failed(format!("unsupported scheme {other}"))),
+        other => {
+            return Err(TransportError::Failed(format!(
+                "unsupported scheme {other}"
+            )));
+        }
     };
     let (authority, path) = match rest.find('/') {
         Some(slash) => (&rest[..slash], &rest[slash..]),
@@ -69,7 +75,8 @@ pub fn post_json(
             .iter()
             .map(|(name, value)| ((*name).to_owned(), value.as_bytes().to_vec())),
     );
-    let fields = Fields::from_list(&entries).map_err(|e| TransportError::Failed(format!("{e:?}")))?;
+    let fields =
+        Fields::from_list(&entries).map_err(|e| TransportError::Failed(format!("{e:?}")))?;
     let request = OutgoingRequest::new(fields);
     let set = [
         request.set_method(&Method::Post),
@@ -109,7 +116,9 @@ pub fn post_json(
         }
     };
     let status = response.status();
-    let incoming = response.consume().map_err(|()| failed("no response body"))?;
+    let incoming = response
+        .consume()
+        .map_err(|()| failed("no response body"))?;
     let data = read_all(&incoming)?;
     IncomingBody::finish(incoming);
     Ok((status, data))
@@ -129,10 +138,9 @@ fn read_all(body: &IncomingBody) -> Result<Vec<u8>, TransportError> {
             Err(StreamError::Closed) => return Ok(data),
             Err(StreamError::LastOperationFailed(error)) => {
                 let code = spin_sdk::wit::wasi::http0_2_0::types::http_error_code(&error);
-                return Err(code.map_or_else(
-                    || TransportError::Failed(error.to_debug_string()),
-                    classify,
-                ));
+                return Err(
+                    code.map_or_else(|| TransportError::Failed(error.to_debug_string()), classify)
+                );
             }
         }
     }

@@ -40,15 +40,26 @@ use crate::Priority;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intent {
     /// Add the task this quick-add text describes.
-    Add { text: String },
+    Add {
+        text: String,
+    },
     List(ListFilter),
     Complete(TaskRef),
     Reopen(TaskRef),
     Delete(TaskRef),
-    Rename { task: TaskRef, title: String },
-    SetPriority { task: TaskRef, priority: Priority },
+    Rename {
+        task: TaskRef,
+        title: String,
+    },
+    SetPriority {
+        task: TaskRef,
+        priority: Priority,
+    },
     /// Move a task to the due a quick-add phrase (`friday 5pm`) describes.
-    Reschedule { task: TaskRef, when: String },
+    Reschedule {
+        task: TaskRef,
+        when: String,
+    },
     ListSuggestions,
     AcceptSuggestion(i64),
     DismissSuggestion(i64),
@@ -276,8 +287,10 @@ fn normalise(message: &str) -> String {
         text.pop();
     }
     static POLITE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:(?:can|could|would|will) you(?: please)? |please |hey,? |ok,? |okay,? )+")
-            .expect("polite pattern")
+        Regex::new(
+            r"(?i)^(?:(?:can|could|would|will) you(?: please)? |please |hey,? |ok,? |okay,? )+",
+        )
+        .expect("polite pattern")
     });
     let text = POLITE.replace(&text, "");
     static TRAILING_PLEASE: LazyLock<Regex> =
@@ -417,7 +430,10 @@ mod tests {
             ("Create a new task: file taxes", add("file taxes")),
             ("new todo call the plumber", add("call the plumber")),
             ("Remind me to water the plants", add("water the plants")),
-            ("remind me about the dentist friday", add("the dentist friday")),
+            (
+                "remind me about the dentist friday",
+                add("the dentist friday"),
+            ),
             ("I have to renew my passport", add("renew my passport")),
             ("Don't forget to email Sam", add("email Sam")),
             ("don’t let me forget to feed the cat", add("feed the cat")),
@@ -439,9 +455,15 @@ mod tests {
             ("show overdue tasks", List(Overdue)),
             ("What's due today?", List(DueWithin(Horizon::Today))),
             ("what is due tomorrow", List(DueWithin(Horizon::Tomorrow))),
-            ("show tasks due this week", List(DueWithin(Horizon::ThisWeek))),
+            (
+                "show tasks due this week",
+                List(DueWithin(Horizon::ThisWeek)),
+            ),
             ("search for invoice", List(Search("invoice".into()))),
-            ("find \"quarterly report\"", List(Search("quarterly report".into()))),
+            (
+                "find \"quarterly report\"",
+                List(Search("quarterly report".into())),
+            ),
             ("show tasks tagged Work", List(Tag("work".into()))),
             ("list #family tasks", List(Tag("family".into()))),
             // Completing and reopening.
@@ -555,12 +577,25 @@ mod tests {
         assert_eq!(task_ref("“Team sync”"), Some(named("Team sync")));
         assert_eq!(task_ref("the task"), None);
         assert_eq!(task_ref("it"), None);
-        assert_eq!(task_ref("task 99999999999999999999"), Some(named("task 99999999999999999999")));
+        assert_eq!(
+            task_ref("task 99999999999999999999"),
+            Some(named("task 99999999999999999999"))
+        );
     }
 
     #[test]
     fn never_panics_on_odd_input() {
-        for message in ["!!!", "???", "   ", "add", "add ", "move to", "😀", "delete \u{0}", "\"\""] {
+        for message in [
+            "!!!",
+            "???",
+            "   ",
+            "add",
+            "add ",
+            "move to",
+            "😀",
+            "delete \u{0}",
+            "\"\"",
+        ] {
             let _ = parse(message, structure);
         }
     }

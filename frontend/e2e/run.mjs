@@ -5,7 +5,7 @@
 // Lines "@@agent-pass" on stdout ask the runner for one agent pass; it
 // answers "@@done" on stdin (by hand, type it). Screenshots go to
 // SCREENSHOTS (default target/screenshots).
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
@@ -14,6 +14,7 @@ const BASE = (process.env.BASE_URL ?? "http://127.0.0.1:3000").replace(/\/$/, ""
 const SHOTS = process.env.SCREENSHOTS ?? "target/screenshots";
 const PAINT_BUDGET_MS = 1000;
 mkdirSync(SHOTS, { recursive: true });
+rmSync(join(SHOTS, "failure.png"), { force: true });
 
 const input = createInterface({ input: process.stdin });
 const answers = input[Symbol.asyncIterator]();
@@ -118,13 +119,13 @@ try {
   });
 
   await run("complete a task, see it under Done, reopen it", async () => {
-    await row("Call mom").getByRole("checkbox").check();
+    await row("Call mom").getByRole("checkbox").click();
     await row("Call mom").waitFor({ state: "detached" });
     await page.getByLabel("Status").selectOption("completed");
     await waitForUrl((url) => url.searchParams.get("status") === "completed", "status=completed");
     await row("Call mom").waitFor();
     check((await row("Call mom").getAttribute("data-completed")) === "true", "Call mom is completed");
-    await row("Call mom").getByRole("checkbox").uncheck();
+    await row("Call mom").getByRole("checkbox").click();
     await row("Call mom").waitFor({ state: "detached" });
     await page.getByLabel("Status").selectOption("pending");
     await row("Call mom").waitFor();
@@ -186,7 +187,7 @@ try {
     const id = await row("Plan trip").getAttribute("data-task-id");
     const changed = await apiJson("PATCH", `/api/tasks/${id}`, { title: "Plan the trip" });
     check(changed.status === 200, "PATCH behind the page's back");
-    await row("Plan trip").getByRole("checkbox").check();
+    await row("Plan trip").getByRole("checkbox").click();
     await page.getByTestId("toast").filter({ hasText: "was changed elsewhere" }).waitFor();
     await row("Plan the trip").waitFor();
     check((await row("Plan the trip").getAttribute("data-completed")) === "false", "rolled back to not completed");

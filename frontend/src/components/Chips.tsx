@@ -1,6 +1,7 @@
 import type { Priority, Recurrence } from "../api/types";
 import { type DueState } from "../lib/dates";
 import { describeRecurrence } from "../lib/recurrence";
+import { Icon } from "./Icon";
 
 const PRIORITY_STYLE: Record<Priority, string> = {
   none: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
@@ -21,7 +22,7 @@ export function PriorityChip({ priority }: { priority: Priority }) {
   if (priority === "none") return null;
   return (
     <span className={`chip ${PRIORITY_STYLE[priority]}`} data-chip="priority">
-      <span aria-hidden="true">!</span>
+      <Icon name="flag" className="size-3" />
       <span>
         <span className="sr-only">Priority </span>
         {priority}
@@ -34,7 +35,7 @@ export function DueChip({ label, state }: { label: string; state: DueState }) {
   const prefix = state === "overdue" ? "Overdue: " : state === "soon" ? "Due soon: " : "Due ";
   return (
     <span className={`chip ${DUE_STYLE[state]}`} data-chip="due" data-due-state={state}>
-      <span aria-hidden="true">{state === "overdue" ? "⚠" : "📅"}</span>
+      <Icon name={state === "overdue" ? "warning" : "calendar"} className="size-3" />
       <span>
         <span className="sr-only">{prefix}</span>
         {label}
@@ -54,7 +55,7 @@ export function TagChip({ tag }: { tag: string }) {
 export function RecurrenceChip({ recurrence }: { recurrence: Recurrence }) {
   return (
     <span className="chip bg-emerald-50 text-emerald-900 dark:bg-emerald-900/50 dark:text-emerald-100" data-chip="recurrence">
-      <span aria-hidden="true">↻</span> {describeRecurrence(recurrence)}
+      <Icon name="repeat" className="size-3" /> {describeRecurrence(recurrence)}
     </span>
   );
 }

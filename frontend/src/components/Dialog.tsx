@@ -1,6 +1,7 @@
 // A modal dialog or side panel: focus moves in on open, Tab cycles inside,
 // Escape and the backdrop close it, focus returns where it was.
 import { type ReactNode, useEffect, useId, useRef } from "react";
+import { Icon } from "./Icon";
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -91,7 +92,7 @@ export function Dialog({ title, onClose, children, variant = "modal", wide = fal
             {title}
           </h2>
           <button type="button" className="btn-ghost" onClick={onClose} aria-label={`Close ${title}`}>
-            <span aria-hidden="true">✕</span>
+            <Icon name="close" className="size-5" />
           </button>
         </div>
         {description && (

@@ -1,6 +1,7 @@
 // Short messages at the bottom of the screen, announced to screen readers,
 // optionally with one action (Undo).
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from "react";
+import { Icon } from "./Icon";
 
 export interface Toast {
   id: number;
@@ -65,7 +66,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
               aria-label="Dismiss message"
               onClick={() => dismiss(toast.id)}
             >
-              <span aria-hidden="true">✕</span>
+              <Icon name="close" />
             </button>
           </div>
         ))}

@@ -82,7 +82,7 @@ describe("small helpers", () => {
 
   it("renders tool calls readably", () => {
     expect(
-      describeToolCall({ name: "create_task", arguments: { title: "Buy groceries", due: null }, result: { id: 1, title: "Buy groceries" } }),
+      describeToolCall({ name: "create_task", arguments: { title: "Buy groceries", due: null, tags: [] }, result: { id: 1, title: "Buy groceries" } }),
     ).toEqual({ title: "Created a task", details: ["title: Buy groceries"], result: "“Buy groceries”" });
     expect(describeToolCall({ name: "list_tasks", arguments: {}, result: { tasks: [1, 2] } }).result).toBe("2 tasks");
     expect(describeToolCall({ name: "frobnicate_it", arguments: null, result: { error: "no" } })).toEqual({

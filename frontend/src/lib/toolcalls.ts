@@ -28,7 +28,7 @@ export function describeToolCall(call: ToolCall): { title: string; details: stri
   const title = NAMES[call.name] ?? call.name.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
   const details = isRecord(call.arguments)
     ? Object.entries(call.arguments)
-        .filter(([, v]) => v !== null && v !== undefined && v !== "")
+        .filter(([, v]) => v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0))
         .map(([k, v]) => `${k.replace(/_/g, " ")}: ${short(v)}`)
     : [];
   let result: string;

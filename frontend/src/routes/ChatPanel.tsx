@@ -6,6 +6,7 @@ import { api, isApiError } from "../api/client";
 import { keys } from "../api/queries";
 import type { ChatMessage, ChatReply, Conversation, ConversationSummary, ToolCall } from "../api/types";
 import { Dialog } from "../components/Dialog";
+import { Icon } from "../components/Icon";
 import { describeToolCall } from "../lib/toolcalls";
 
 interface Shown {
@@ -23,9 +24,11 @@ function ToolCalls({ calls }: { calls: ToolCall[] }) {
         const { title, details, result } = describeToolCall(call);
         return (
           <li key={index} className="rounded-lg border border-slate-200 bg-slate-50 p-2 text-xs dark:border-slate-700 dark:bg-slate-800" data-testid="tool-call">
-            <p className="font-semibold">
-              <span aria-hidden="true">🔧 </span>
-              {title}: {result}
+            <p className="flex items-center gap-1 font-semibold">
+              <Icon name="tool" className="size-3.5" />
+              <span>
+                {title}: {result}
+              </span>
             </p>
             {details.length > 0 && <p className="muted">{details.join(" · ")}</p>}
           </li>
@@ -126,12 +129,12 @@ export default function ChatPanel({ onClose }: { onClose: () => void }) {
               <li key={c.id} className="flex shrink-0 items-center">
                 <button
                   type="button"
-                  className={`btn-ghost max-w-40 truncate text-left ${c.id === conversationId ? "bg-slate-200 dark:bg-slate-800" : ""}`}
+                  className={`btn-ghost min-w-0 max-w-40 justify-start ${c.id === conversationId ? "bg-slate-200 dark:bg-slate-800" : ""}`}
                   aria-current={c.id === conversationId ? "true" : undefined}
                   onClick={() => open(c.id)}
                   title={c.title}
                 >
-                  {c.title || "Untitled"}
+                  <span className="truncate">{c.title || "Untitled"}</span>
                 </button>
                 <button
                   type="button"
@@ -139,7 +142,7 @@ export default function ChatPanel({ onClose }: { onClose: () => void }) {
                   aria-label={`Delete conversation ${c.title}`}
                   onClick={() => remove.mutate(c.id)}
                 >
-                  <span aria-hidden="true">🗑</span>
+                  <Icon name="trash" className="size-3.5" />
                 </button>
               </li>
             ))}
@@ -164,7 +167,7 @@ export default function ChatPanel({ onClose }: { onClose: () => void }) {
                 <div
                   className={`max-w-[85%] rounded-xl px-3 py-2 text-sm ${
                     m.role === "user"
-                      ? "bg-indigo-700 text-white dark:bg-indigo-500 dark:text-slate-950"
+                      ? "bg-indigo-700 text-white dark:bg-indigo-400 dark:text-slate-950"
                       : "bg-slate-100 dark:bg-slate-800"
                   }`}
                   data-role={m.role}

@@ -7,6 +7,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { api, isApiError, onUnauthorized } from "../api/client";
 import { useMe, useSuggestionCount } from "../api/queries";
 import { Dialog } from "../components/Dialog";
+import { Icon, type IconName } from "../components/Icon";
 import { useToast } from "../components/Toasts";
 import { isTypingOrDialog, SHORTCUTS } from "../lib/keys";
 import { applyTheme, nextTheme, savedTheme, type Theme } from "../lib/theme";
@@ -17,7 +18,7 @@ const ChatPanel = lazy(() => import("./ChatPanel"));
 type Panel = "none" | "suggestions" | "assistant" | "shortcuts";
 
 const THEME_LABEL: Record<Theme, string> = { system: "System theme", light: "Light theme", dark: "Dark theme" };
-const THEME_ICON: Record<Theme, string> = { system: "◐", light: "☀", dark: "☾" };
+const THEME_ICON: Record<Theme, IconName> = { system: "contrast", light: "sun", dark: "moon" };
 
 export function Layout() {
   const me = useMe();
@@ -131,7 +132,7 @@ export function Layout() {
               aria-label={`Suggestions, ${pending} pending`}
               data-testid="suggestions-button"
             >
-              <span aria-hidden="true">💡</span>
+              <Icon name="bulb" className="size-5" />
               <span className="hidden sm:inline">Suggestions</span>
               {pending > 0 && (
                 <span
@@ -144,7 +145,7 @@ export function Layout() {
               )}
             </button>
             <button type="button" className="btn-ghost" onClick={() => setPanel("assistant")} aria-label="Assistant">
-              <span aria-hidden="true">💬</span>
+              <Icon name="chat" className="size-5" />
               <span className="hidden sm:inline">Assistant</span>
             </button>
             <button
@@ -154,7 +155,7 @@ export function Layout() {
               aria-label={`${THEME_LABEL[theme]}: switch to ${THEME_LABEL[nextTheme(theme)].toLowerCase()}`}
               title={THEME_LABEL[theme]}
             >
-              <span aria-hidden="true">{THEME_ICON[theme]}</span>
+              <Icon name={THEME_ICON[theme]} className="size-5" />
             </button>
             <button type="button" className="btn-ghost" onClick={() => void signOut()}>
               Sign out

@@ -7,6 +7,7 @@ import { api } from "../api/client";
 import { hideTask, refusal, replaceTask, useMe, useTaskList, useToggleComplete, keys } from "../api/queries";
 import { PRIORITIES, type Priority, type Task } from "../api/types";
 import { DueChip, PriorityChip, RecurrenceChip, TagChip } from "../components/Chips";
+import { Icon } from "../components/Icon";
 import { QuickAdd } from "../components/QuickAdd";
 import { useToast } from "../components/Toasts";
 import { describeDue, dueState } from "../lib/dates";
@@ -67,6 +68,7 @@ export function Tasks() {
   const [selected, setSelected] = useState(-1);
   const rows = useRef<(HTMLButtonElement | null)[]>([]);
   const painted = useRef(false);
+  const [showFilters, setShowFilters] = useState(false);
 
   const toggle = useToggleComplete((r) => toast({ tone: "error", message: r.message }));
   const tasks = useMemo(() => list.data?.pages.flatMap((p) => p.tasks) ?? [], [list.data]);
@@ -161,7 +163,8 @@ export function Tasks() {
     return () => document.removeEventListener("keydown", onKey);
   }, [tasks, selected, selectedTask, toggle]);
 
-  const filtered = activeFilterCount(filters) > 0;
+  const filterCount = activeFilterCount(filters);
+  const filtered = filterCount > 0;
   return (
     <div className="space-y-4">
       <h1 className="sr-only">Tasks</h1>
@@ -182,6 +185,16 @@ export function Tasks() {
             onChange={(e) => setSearch(e.target.value)}
           />
         </div>
+        <button
+          type="button"
+          className="btn-secondary sm:hidden"
+          aria-expanded={showFilters}
+          aria-controls="filter-fields"
+          onClick={() => setShowFilters((shown) => !shown)}
+        >
+          Filters{filterCount > 0 ? ` (${filterCount})` : ""}
+        </button>
+        <div id="filter-fields" className={`${showFilters ? "flex" : "hidden"} w-full flex-wrap items-end gap-2 sm:flex sm:w-auto`}>
         <Select label="Status" value={filters.status} onChange={(v) => setFilters({ status: v as Filters["status"] })}>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -233,6 +246,7 @@ export function Tasks() {
         >
           {effectiveOrder(filters) === "asc" ? "↑" : "↓"}
         </button>
+        </div>
         {filtered && (
           <button
             type="button"
@@ -391,7 +405,7 @@ function TaskRow({
         </div>
       </div>
       <button type="button" className="btn-ghost shrink-0 text-sm" onClick={onDelete} aria-label={`Delete “${task.title}”`}>
-        <span aria-hidden="true">🗑</span>
+        <Icon name="trash" />
       </button>
     </li>
   );

@@ -135,3 +135,16 @@ def test_docs_push_each_app_from_its_manifest():
         assert re.search(rf"spin registry push .*-f {re.escape(manifest)} \"\$REGISTRY/{image}:\$TAG\"", DOCS), (
             f"docs/deploy.md never pushes {manifest} as {image}"
         )
+
+
+def test_docs_build_the_web_app_before_pushing_it():
+    """spin.toml's `web` component mounts frontend/dist: the image has the web
+    app only when it was built before `spin registry push`."""
+    blocks = re.findall(r"```sh\n(.*?)```", DOCS, re.S)
+    pushes = [b for b in blocks if re.search(r"spin registry push .*-f spin\.toml ", b)]
+    assert pushes, "docs/deploy.md never pushes spin.toml"
+    for block in pushes:
+        push = block.index("spin registry push")
+        build = re.search(r"make (?:build\b|[^\n]*\bbuild-frontend\b)", block)
+        assert build and build.start() < push, f"a push of spin.toml without building frontend/dist first:\n{block}"
+

@@ -265,10 +265,8 @@ pub fn parse(message: &str, has_structure: impl Fn(&str) -> bool) -> Intent {
         return Intent::NotUnderstood;
     }
     for (regex, build) in RULES.iter() {
-        if let Some(captures) = regex.captures(&text) {
-            if let Some(intent) = build(&captures) {
-                return intent;
-            }
+        if let Some(intent) = regex.captures(&text).and_then(|captures| build(&captures)) {
+            return intent;
         }
     }
     if has_structure(&text) {

@@ -10,6 +10,10 @@ use taskspin_accounts::requests::{
 };
 use taskspin_agents::preferences::{AgentPreferences, QuietHours};
 use taskspin_agents::suggestions::{Accepted, Action, PendingCount, Suggestion, SuggestionList};
+use taskspin_assistant::conversations::{
+    Conversation, ConversationList, ConversationSummary, Message, ToolCall,
+};
+use taskspin_assistant::{ChatReply, ChatRequest};
 use taskspin_domain::FieldError;
 use taskspin_tasks::requests::{BulkCompleted, BulkDeleted, Ids, QuickText};
 use taskspin_tasks::{NewTask, Page, Task, TaskPatch};
@@ -107,7 +111,14 @@ struct Readiness {
         PendingCount,
         Accepted,
         AgentPreferences,
-        QuietHours
+        QuietHours,
+        ChatRequest,
+        ChatReply,
+        ToolCall,
+        ConversationSummary,
+        ConversationList,
+        Conversation,
+        Message
     ))
 )]
 struct Schemas;
@@ -417,6 +428,42 @@ const OPERATIONS: &[Operation] = &[
         &[],
     ),
     op(
+        Post,
+        "/api/chat",
+        "Ask the assistant; it may run tools on your tasks",
+        SignedIn,
+        Some("ChatRequest"),
+        &[(200, Some("ChatReply"))],
+        &[404, 502],
+    ),
+    op(
+        Get,
+        "/api/conversations",
+        "Your conversations with the assistant, most recent first",
+        SignedIn,
+        None,
+        &[(200, Some("ConversationList"))],
+        &[],
+    ),
+    op(
+        Get,
+        "/api/conversations/{conversation_id}",
+        "A conversation and its messages",
+        SignedIn,
+        None,
+        &[(200, Some("Conversation"))],
+        &[404],
+    ),
+    op(
+        Delete,
+        "/api/conversations/{conversation_id}",
+        "Delete a conversation",
+        SignedIn,
+        None,
+        &[(204, None)],
+        &[404],
+    ),
+    op(
         Get,
         "/api/openapi.json",
         "This document",
@@ -458,6 +505,7 @@ fn describe_error(status: u16) -> &'static str {
         422 => "Invalid fields, each named in `errors`",
         429 => "Too many failed sign-ins; see Retry-After",
         500 => "An unexpected failure, logged with the request ID",
+        502 => "The language model failed; the message is kept; see Retry-After",
         503 => "The database is unavailable; see Retry-After",
         _ => "An error",
     }
@@ -574,6 +622,14 @@ fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
                 utoipa::openapi::KnownFormat::Int64,
             )));
         builder = builder.parameter(parameter("id", ParameterIn::Path, id.into(), "The id"));
+    }
+    if spec.path.contains("{conversation_id}") {
+        builder = builder.parameter(parameter(
+            "conversation_id",
+            ParameterIn::Path,
+            string(64),
+            "The conversation's UUID",
+        ));
     }
     if spec.path == "/api/tasks" && spec.method == Get {
         builder = builder.parameters(Some(list_parameters()));

@@ -58,7 +58,7 @@ const page = await desktop.newPage();
 watch(page);
 
 const email = `e2e-${Date.now()}@example.org`;
-const password = "correct horse battery";
+let password = "correct horse battery";
 const tasks = () => page.getByTestId("task");
 const row = (title) => tasks().filter({ has: page.getByTestId("task-title").getByText(title, { exact: true }) });
 async function shot(name) {
@@ -253,6 +253,37 @@ try {
     check((await row(title).count()) === 0, `x completed “${title}”`);
   });
 
+  await run("settings: tokens, agents, password", async () => {
+    await page.getByRole("link", { name: "Settings" }).click();
+    await page.getByLabel("Token name").fill("e2e script");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const secret = await page.getByLabel("New token").inputValue();
+    check(secret.startsWith("tsp_"), `the new token is shown once: ${secret.slice(0, 4)}…`);
+    const viaToken = await page.request.get(`${BASE}/api/auth/me`, {
+      headers: { authorization: `Bearer ${secret}`, cookie: "" },
+    });
+    check(viaToken.status() === 200, `the token authenticates (${viaToken.status()})`);
+    await page.getByRole("button", { name: "Done" }).click();
+    await page.getByRole("button", { name: "Revoke e2e script" }).click();
+    await page.getByText("No tokens yet.").waitFor();
+
+    await page.getByLabel("Prioritization").uncheck();
+    await page.getByRole("button", { name: "Save agent settings" }).click();
+    await page.getByText("Agent settings saved.").waitFor();
+    check((await apiJson("GET", "/api/preferences/agents")).body.prioritization === false, "prioritization is off");
+    await page.getByLabel("Prioritization").check();
+    await page.getByRole("button", { name: "Save agent settings" }).click();
+    await page.waitForFunction(async () => (await (await fetch("/api/preferences/agents")).json()).prioritization === true);
+
+    const newPassword = "a much longer passphrase";
+    await page.getByLabel("Current password").fill(password);
+    await page.getByLabel("New password").fill(newPassword);
+    await page.getByRole("button", { name: "Change password" }).click();
+    await page.getByText("Password changed.").waitFor();
+    password = newPassword;
+    check((await apiJson("GET", "/api/auth/me")).status === 200, "still signed in after changing the password");
+  });
+
   await run("screenshots: light and dark, desktop and 375 px", async () => {
     await theme("light");
     await page.goto(`${BASE}/`);
@@ -353,6 +384,21 @@ try {
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     const me = await apiJson("GET", "/api/auth/me");
     check(me.status === 401, `signed out: /api/auth/me answers ${me.status}`);
+  });
+
+  await run("delete the account", async () => {
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await tasks().first().waitFor();
+    await page.getByRole("link", { name: "Settings" }).click();
+    await page.getByRole("button", { name: "Delete my account…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Delete your account?" });
+    await dialog.getByLabel("Password").fill(password);
+    await dialog.getByRole("button", { name: "Delete forever" }).click();
+    await page.getByRole("heading", { name: "Create your account" }).waitFor();
+    const signin = await apiJson("POST", "/api/auth/signin", { email, password });
+    check(signin.status === 401, `the account is gone: sign-in answers ${signin.status}`);
   });
 
   check(problems.length === 0, `browser errors:\n${problems.join("\n")}`);

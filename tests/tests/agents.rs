@@ -352,6 +352,10 @@ async fn the_cron_component_fires_on_its_schedule() {
         .replace(
             "source = \"target/",
             &format!("source = \"{}/target/", workspace_root().display()),
+        )
+        .replace(
+            "source = \"frontend/",
+            &format!("source = \"{}/frontend/", workspace_root().display()),
         );
     assert!(
         manifest.contains("*/1 * * * * *"),

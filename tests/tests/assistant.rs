@@ -219,6 +219,7 @@ async fn conversations_are_private_and_validated() {
         (json!({"message": "x".repeat(4001)}), 422),
         (json!({"message": "hi", "extra": 1}), 422),
         (json!({"message": 5}), 422),
+        (json!({"message": "\u{0}\u{aa}"}), 422),
         (
             json!({"conversation_id": "not-a-uuid", "message": "hi"}),
             404,

@@ -180,6 +180,8 @@ pub fn chat(
             "message",
             format!("must be 1 to {MESSAGE_MAX_CHARS} characters"),
         );
+    } else if message.contains('\0') {
+        errors.add("message", taskspin_domain::task::NUL_REFUSED);
     }
     errors.finish(Some(())).map_err(ChatError::Invalid)?;
 

@@ -72,9 +72,15 @@ pub const DESCRIPTION_MAX_CHARS: usize = 10_000;
 pub const TAGS_MAX: usize = 20;
 pub const TAG_MAX_CHARS: usize = 32;
 
+/// PostgreSQL cannot store NUL in text.
+pub const NUL_REFUSED: &str = "must not contain NUL (\\u0000) characters";
+
 /// Trimmed, 1 to 200 characters.
 pub fn title(raw: &str) -> Result<String, String> {
     let title = raw.trim();
+    if title.contains('\0') {
+        return Err(NUL_REFUSED.to_owned());
+    }
     let chars = title.chars().count();
     if chars == 0 || chars > TITLE_MAX_CHARS {
         return Err(format!(
@@ -87,6 +93,9 @@ pub fn title(raw: &str) -> Result<String, String> {
 /// Up to 10,000 characters; trailing whitespace is dropped.
 pub fn description(raw: &str) -> Result<String, String> {
     let description = raw.trim_end();
+    if description.contains('\0') {
+        return Err(NUL_REFUSED.to_owned());
+    }
     if description.chars().count() > DESCRIPTION_MAX_CHARS {
         return Err(format!(
             "must be at most {DESCRIPTION_MAX_CHARS} characters"

@@ -153,6 +153,10 @@ impl From<taskspin_db::Error> for ApiError {
                     .with_header("retry-after", "5")
                     .into()
             }
+            // PostgreSQL stores no NUL character in text: the client's input, not our bug.
+            ref rejected if rejected.sqlstate() == Some("22021") => {
+                Problem::new(422, "Text may not contain NUL (\\u0000) characters.").into()
+            }
             other => ApiError::Internal(other.into()),
         }
     }

@@ -5,7 +5,8 @@
 // Lines "@@agent-pass" on stdout ask the runner for one agent pass; it
 // answers "@@done" on stdin (by hand, type it). Screenshots go to
 // SCREENSHOTS (default target/screenshots).
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
@@ -63,6 +64,21 @@ const tasks = () => page.getByTestId("task");
 const row = (title) => tasks().filter({ has: page.getByTestId("task-title").getByText(title, { exact: true }) });
 async function shot(name) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+}
+// axe-core's WCAG 2 A and AA rules (contrast, labels, names, ARIA) on the
+// screen as shown; injected through the DevTools protocol, so the page's CSP
+// stays as strict as it is.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+async function accessible(target, what) {
+  await target.evaluate(axeSource);
+  const found = await target.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  const violations = found.violations.map(
+    (v) => `${v.id} on ${v.nodes.length} (${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")})`,
+  );
+  check(violations.length === 0, `${what}: ${violations.join("; ")}`);
+  log(`accessible: ${what}`);
 }
 async function theme(scheme) {
   await page.emulateMedia({ colorScheme: scheme });
@@ -289,21 +305,27 @@ try {
     await page.goto(`${BASE}/`);
     await tasks().first().waitFor();
     await shot("tasks-desktop-light");
+    await accessible(page, "task list, light");
     await theme("dark");
     await shot("tasks-desktop-dark");
+    await accessible(page, "task list, dark");
     await page.getByRole("button", { name: "Suggestions" }).click();
     await page.getByRole("dialog", { name: "Suggestions" }).waitFor();
     await shot("suggestions-desktop-dark");
+    await accessible(page, "suggestions, dark");
     await page.keyboard.press("Escape");
     await row("Renew passport").getByRole("button", { name: "Edit “Renew passport”" }).click();
     await page.getByRole("dialog", { name: "Edit task" }).waitFor();
     await shot("editor-desktop-dark");
+    await accessible(page, "editor, dark");
     await page.keyboard.press("Escape");
     await page.getByRole("link", { name: "Settings" }).click();
     await page.getByRole("heading", { name: "Personal access tokens" }).waitFor();
     await shot("settings-desktop-dark");
+    await accessible(page, "settings, dark");
     await theme("light");
     await shot("settings-desktop-light");
+    await accessible(page, "settings, light");
 
     const phone = await browser.newContext({
       viewport: { width: 375, height: 812 },
@@ -326,6 +348,7 @@ try {
       await small.getByRole("button", { name: "Assistant" }).click();
       await small.getByRole("dialog", { name: "Assistant" }).waitFor();
       await small.screenshot({ path: join(SHOTS, `assistant-375-${scheme}.png`) });
+      await accessible(small, `assistant at 375 px, ${scheme}`);
       await small.keyboard.press("Escape");
       await small.goto(`${BASE}/settings`);
       await small.getByRole("heading", { name: "Personal access tokens" }).waitFor();
@@ -338,6 +361,7 @@ try {
     await small.goto(`${BASE}/`);
     await small.getByRole("heading", { name: "Sign in" }).waitFor();
     await small.screenshot({ path: join(SHOTS, "signin-375-light.png") });
+    await accessible(small, "sign-in at 375 px");
     await phone.close();
   });
 

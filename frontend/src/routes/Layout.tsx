@@ -112,7 +112,7 @@ export function Layout() {
       </a>
       <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/95 backdrop-blur dark:border-slate-800 dark:bg-slate-900/95">
         <div className="mx-auto flex max-w-5xl items-center gap-1 px-2 py-2 sm:gap-2 sm:px-4">
-          <Link to="/" className="mr-1 flex items-center gap-2 rounded font-semibold sm:mr-3">
+          <Link to="/" aria-label="Taskspin" className="mr-1 flex items-center gap-2 rounded font-semibold sm:mr-3">
             <img src="/favicon.svg" alt="" width="24" height="24" />
             <span className="hidden sm:inline">Taskspin</span>
           </Link>

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use taskspin_testkit::{Account, Host, HostOptions, TestApp, TestDb, describe, workspace_root};
+use taskspin_testkit::{
+    Account, Host, HostOptions, LlmAnswer, LlmStub, TestApp, TestDb, describe, workspace_root,
+};
 
 /// Runs one pass through the command component; returns its summary line.
 async fn run_agent(db: &TestDb) -> Value {
@@ -389,4 +391,50 @@ async fn the_cron_component_fires_on_its_schedule() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// One pass with the model at `stub` configured.
+async fn run_agent_with_model(db: &TestDb, stub: &LlmStub) -> Value {
+    let output = db
+        .run_agent()
+        .env("SPIN_VARIABLE_LLM_PROVIDER", "openai")
+        .env("SPIN_VARIABLE_LLM_BASE_URL", stub.base_url())
+        .env("SPIN_VARIABLE_LLM_TIMEOUT_MS", "2000")
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{}", describe(&output));
+    summary(&output)
+}
+
+#[tokio::test]
+async fn a_model_phrases_the_rationale_and_its_failure_never_fails_a_pass() {
+    let stub = LlmStub::start().await;
+    let app = TestApp::spawn().await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    ann.create_task(overdue()).await;
+    let phrased =
+        "\"Pay the bill\" slipped by two hours; moving it to tomorrow gives it a fair chance.";
+    stub.then([LlmAnswer::Text(phrased.into())]);
+    assert_eq!(run_agent_with_model(&app.db, &stub).await["created"], 1);
+    let suggestions = pending_suggestions(&ann).await;
+    assert_eq!(suggestions[0]["message"], phrased);
+    let asked = stub.take_requests();
+    assert_eq!(asked.len(), 1);
+    let deterministic = asked[0]["messages"][1]["content"].as_str().unwrap();
+    assert!(
+        deterministic.contains("\"Pay the bill\" is overdue"),
+        "{deterministic}"
+    );
+
+    // The model fails: the pass still succeeds, with its own wording.
+    let bob = Account::new(&app, "bob@example.org").await;
+    bob.create_task(overdue()).await;
+    stub.then([LlmAnswer::Status(500)]);
+    assert_eq!(run_agent_with_model(&app.db, &stub).await["created"], 1);
+    let message = pending_suggestions(&bob).await[0]["message"].clone();
+    assert!(
+        message.as_str().unwrap().contains("is overdue"),
+        "{message}"
+    );
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     taskspin_telemetry::init(&spin_sdk::variables::get("log_level").unwrap_or_default());
-    match taskspin_db::Db::connect().and_then(|db| taskspin_agents::run_and_log(&db)) {
+    match taskspin_db::Db::connect().and_then(|db| taskspin_agents::scheduled_pass(&db)) {
         Ok(_) => ExitCode::SUCCESS,
         Err(error) => {
             taskspin_telemetry::log_error("agent-run", &error);

@@ -10,7 +10,7 @@ impl Guest for Agent {
     fn handle_cron_event(_: Metadata) -> Result<(), Error> {
         taskspin_telemetry::init(&spin_sdk::variables::get("log_level").unwrap_or_default());
         taskspin_db::Db::connect()
-            .and_then(|db| taskspin_agents::run_and_log(&db))
+            .and_then(|db| taskspin_agents::scheduled_pass(&db))
             .map(|_| ())
             .map_err(|error| {
                 taskspin_telemetry::log_error("agent", &error);

@@ -4,11 +4,12 @@ use spin_sdk::http::{Params, Request, Response, Router};
 use spin_sdk::http_component;
 use taskspin_accounts::{Authenticated, authenticate};
 use taskspin_assistant::conversations::{ConversationList, Conversations};
-use taskspin_assistant::{ChatError, ChatRequest, Person, Provider, chat, transport};
+use taskspin_assistant::{ChatError, ChatRequest, Person, Provider, chat};
 use taskspin_db::Db;
 use taskspin_domain::account;
 use taskspin_domain::quick_add::ParseContext;
 use taskspin_http::{ApiError, ApiResult, Problem, json, json_body};
+use taskspin_llm::transport;
 
 #[http_component]
 fn handle(request: Request) -> Response {
@@ -30,14 +31,12 @@ fn signed_in(request: &Request, work: impl FnOnce(&Db, &Authenticated) -> ApiRes
 }
 
 fn provider() -> ApiResult<Provider> {
-    Provider::from_lookup(|name| spin_sdk::variables::get(name).map_err(|e| e.to_string())).map_err(
-        |reason| {
-            tracing::error!(reason, "assistant misconfigured");
-            Problem::new(503, "The assistant is misconfigured; see the server's log.")
-                .with_header("retry-after", "60")
-                .into()
-        },
-    )
+    Provider::from_variables().map_err(|reason| {
+        tracing::error!(reason, "assistant misconfigured");
+        Problem::new(503, "The assistant is misconfigured; see the server's log.")
+            .with_header("retry-after", "60")
+            .into()
+    })
 }
 
 fn refused(error: ChatError) -> ApiError {

@@ -23,11 +23,16 @@
 //! hours create nothing; suggestions whose tasks were completed, deleted or
 //! changed, or that are 7 days old, expire. Everything is set-based SQL: a
 //! pass costs in proportion to its candidate tasks, not to its users.
+//!
+//! When a model is configured (`llm_provider = "openai"`), it phrases the new
+//! suggestions' one-line rationale after the pass ([`rationale`]); without
+//! one, or when it fails, the message is the deterministic one.
 
 use serde::Serialize;
 use taskspin_db::{Db, ParameterValue};
 
 pub mod preferences;
+pub mod rationale;
 pub mod suggestions;
 
 pub const RATE_LIMIT_PER_HOUR: i64 = 10;
@@ -323,5 +328,35 @@ pub fn run_and_log(db: &Db) -> taskspin_db::Result<RunReport> {
         duration_ms = started.elapsed().as_millis() as u64,
         "agent run"
     );
+    Ok(report)
+}
+
+/// The pass the schedule runs (the cron component and the command alike):
+/// one pass with its log lines, then, when the component's `llm_*` variables
+/// name a model, the new suggestions' rationales phrased by it.
+pub fn scheduled_pass(db: &Db) -> taskspin_db::Result<RunReport> {
+    let report = run_and_log(db)?;
+    match taskspin_llm::OpenAiSettings::from_variables() {
+        Ok(Some(settings)) if !report.created_suggestions.is_empty() => {
+            let phrasing = rationale::phrase(
+                db,
+                &settings,
+                &taskspin_llm::transport::post_json,
+                &report.created_suggestions,
+            );
+            tracing::info!(
+                run_id = report.run_id,
+                phrased = phrasing.phrased,
+                stopped = phrasing.stopped,
+                "rationales phrased"
+            );
+        }
+        Ok(_) => {}
+        Err(reason) => tracing::warn!(
+            run_id = report.run_id,
+            reason,
+            "llm settings are invalid; suggestions keep their own wording"
+        ),
+    }
     Ok(report)
 }

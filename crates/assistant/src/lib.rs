@@ -8,9 +8,6 @@ pub mod mcp;
 pub mod openai;
 pub mod rules;
 pub mod tools;
-pub mod transport;
-
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -19,7 +16,7 @@ use taskspin_domain::quick_add::ParseContext;
 use taskspin_domain::{Due, Errors, FieldError};
 
 use conversations::{Conversations, Role, ToolCall};
-use openai::{ModelError, OpenAiSettings};
+use taskspin_llm::{ModelError, OpenAiSettings, Post};
 use tools::Toolbox;
 
 /// `POST /api/chat`.
@@ -54,36 +51,12 @@ pub enum Provider {
 }
 
 impl Provider {
-    /// Reads `llm_provider`, `llm_base_url`, `llm_model`, `llm_api_key` and
-    /// `llm_timeout_ms` through `get` (Spin variables in a component).
-    pub fn from_lookup(get: impl Fn(&str) -> Result<String, String>) -> Result<Self, String> {
-        let provider = get("llm_provider")?;
-        match provider.trim() {
-            "" | "rules" => Ok(Provider::Rules),
-            "openai" => {
-                let base_url = get("llm_base_url")?.trim().to_owned();
-                if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-                    return Err(format!(
-                        "llm_base_url must be an http:// or https:// origin, not {base_url:?}"
-                    ));
-                }
-                let timeout_ms: u64 = get("llm_timeout_ms")?
-                    .trim()
-                    .parse()
-                    .ok()
-                    .filter(|ms| (1..=600_000).contains(ms))
-                    .ok_or("llm_timeout_ms must be a number of milliseconds from 1 to 600000")?;
-                Ok(Provider::OpenAi(OpenAiSettings {
-                    base_url,
-                    model: get("llm_model")?.trim().to_owned(),
-                    api_key: get("llm_api_key")?.trim().to_owned(),
-                    timeout: Duration::from_millis(timeout_ms),
-                }))
-            }
-            other => Err(format!(
-                "llm_provider must be rules or openai, not {other:?}"
-            )),
-        }
+    /// The provider the component's Spin variables `llm_*` name.
+    pub fn from_variables() -> Result<Self, String> {
+        Ok(match OpenAiSettings::from_variables()? {
+            Some(settings) => Provider::OpenAi(settings),
+            None => Provider::Rules,
+        })
     }
 }
 
@@ -170,7 +143,7 @@ pub fn chat(
     db: &Db,
     person: &Person<'_>,
     provider: &Provider,
-    post: &openai::Post<'_>,
+    post: &Post<'_>,
     request: &ChatRequest,
 ) -> Result<ChatReply, ChatError> {
     let message = request.message.trim();
@@ -247,46 +220,6 @@ pub fn chat(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lookup<'a>(
-        values: &'a [(&'a str, &'a str)],
-    ) -> impl Fn(&str) -> Result<String, String> + 'a {
-        move |name| {
-            values
-                .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| (*value).to_owned())
-                .ok_or_else(|| format!("no variable {name}"))
-        }
-    }
-
-    #[test]
-    fn the_provider_comes_from_the_variables() {
-        assert_eq!(
-            Provider::from_lookup(lookup(&[("llm_provider", "rules")])),
-            Ok(Provider::Rules)
-        );
-        let openai = Provider::from_lookup(lookup(&[
-            ("llm_provider", "openai"),
-            ("llm_base_url", "http://127.0.0.1:11434"),
-            ("llm_model", "llama3.2"),
-            ("llm_api_key", ""),
-            ("llm_timeout_ms", "1500"),
-        ]))
-        .unwrap();
-        let Provider::OpenAi(settings) = openai else {
-            panic!("expected openai")
-        };
-        assert_eq!(settings.timeout, Duration::from_millis(1500));
-        assert!(Provider::from_lookup(lookup(&[("llm_provider", "gpt")])).is_err());
-        assert!(
-            Provider::from_lookup(lookup(&[
-                ("llm_provider", "openai"),
-                ("llm_base_url", "ftp://x"),
-            ]))
-            .is_err()
-        );
-    }
 
     #[test]
     fn the_system_prompt_states_the_date_and_time_zone() {

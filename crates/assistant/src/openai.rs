@@ -2,73 +2,15 @@
 //! OpenAI, Ollama, vLLM and llama.cpp's server speak it. A bounded loop: the
 //! model may ask for tools at most [`MAX_MODEL_TURNS`] times per message.
 
-use std::time::Duration;
-
-use serde::Deserialize;
 use serde_json::{Value, json};
+use taskspin_llm::{OpenAiSettings, Post, RequestedCall, complete};
 
 use crate::conversations::{Message, ToolCall};
 use crate::tools::{self, Toolbox};
-use crate::transport::TransportError;
 use crate::{LlmFailure, Turn};
 
 /// Model calls per user message, tool rounds included.
 pub const MAX_MODEL_TURNS: usize = 5;
-
-/// Where the model is and how to reach it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenAiSettings {
-    /// The server's origin, e.g. `https://api.openai.com` or `http://ollama:11434`.
-    pub base_url: String,
-    pub model: String,
-    pub api_key: String,
-    pub timeout: Duration,
-}
-
-impl OpenAiSettings {
-    pub fn endpoint(&self) -> String {
-        format!(
-            "{}/v1/chat/completions",
-            self.base_url.trim_end_matches('/')
-        )
-    }
-}
-
-/// Sends one JSON POST: the outbound HTTP transport, or a stand-in in tests.
-pub type Post<'p> =
-    dyn Fn(&str, &[(&str, String)], &[u8], Duration) -> Result<(u16, Vec<u8>), TransportError> + 'p;
-
-#[derive(Debug, Deserialize)]
-struct Completion {
-    choices: Vec<Choice>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Choice {
-    message: AssistantMessage,
-}
-
-#[derive(Debug, Deserialize)]
-struct AssistantMessage {
-    #[serde(default)]
-    content: Option<String>,
-    #[serde(default)]
-    tool_calls: Vec<RequestedCall>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct RequestedCall {
-    id: String,
-    function: RequestedFunction,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct RequestedFunction {
-    name: String,
-    /// JSON text, as the API sends it; models sometimes send invalid JSON.
-    #[serde(default)]
-    arguments: String,
-}
 
 fn tool_specs() -> Vec<Value> {
     tools::definitions()
@@ -149,19 +91,14 @@ pub fn respond(
     messages.extend(history_messages(history));
     let tools = tool_specs();
     let mut calls: Vec<ToolCall> = Vec::new();
-    let mut headers = Vec::new();
-    if !settings.api_key.is_empty() {
-        headers.push(("authorization", format!("Bearer {}", settings.api_key)));
-    }
 
     for _ in 0..MAX_MODEL_TURNS {
         let body = json!({
-            "model": settings.model,
             "messages": messages,
             "tools": tools,
             "tool_choice": "auto",
         });
-        let answer = ask(settings, post, &headers, &body).map_err(|error| LlmFailure::Model {
+        let answer = complete(settings, post, body).map_err(|error| LlmFailure::Model {
             error,
             tool_calls: calls.clone(),
         })?;
@@ -245,45 +182,6 @@ fn run(toolbox: &Toolbox<'_>, requested: &RequestedCall) -> taskspin_db::Result<
     })
 }
 
-/// What went wrong talking to the model.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ModelError {
-    #[error("the language model did not answer within {0} ms")]
-    Timeout(u128),
-    #[error("the language model could not be reached: {0}")]
-    Unreachable(String),
-    #[error("the language model answered HTTP {0}")]
-    Status(u16),
-    #[error("the language model's answer was not a chat completion: {0}")]
-    Malformed(String),
-}
-
-fn ask(
-    settings: &OpenAiSettings,
-    post: &Post<'_>,
-    headers: &[(&str, String)],
-    body: &Value,
-) -> Result<AssistantMessage, ModelError> {
-    let body = serde_json::to_vec(body).map_err(|e| ModelError::Malformed(e.to_string()))?;
-    let (status, answer) = post(&settings.endpoint(), headers, &body, settings.timeout).map_err(
-        |error| match error {
-            TransportError::Timeout => ModelError::Timeout(settings.timeout.as_millis()),
-            TransportError::Failed(reason) => ModelError::Unreachable(reason),
-        },
-    )?;
-    if !(200..300).contains(&status) {
-        return Err(ModelError::Status(status));
-    }
-    let completion: Completion =
-        serde_json::from_slice(&answer).map_err(|e| ModelError::Malformed(e.to_string()))?;
-    completion
-        .choices
-        .into_iter()
-        .next()
-        .map(|choice| choice.message)
-        .ok_or_else(|| ModelError::Malformed("no choices".into()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,56 +234,6 @@ mod tests {
                 .as_str()
                 .unwrap()
                 .contains("add_task")
-        );
-    }
-
-    #[test]
-    fn the_endpoint_joins_the_origin_and_the_api_path() {
-        let settings = OpenAiSettings {
-            base_url: "http://127.0.0.1:11434/".into(),
-            model: "m".into(),
-            api_key: String::new(),
-            timeout: Duration::from_secs(1),
-        };
-        assert_eq!(
-            settings.endpoint(),
-            "http://127.0.0.1:11434/v1/chat/completions"
-        );
-    }
-
-    #[test]
-    fn errors_of_the_transport_and_the_answer_are_model_errors() {
-        let settings = OpenAiSettings {
-            base_url: "http://model".into(),
-            model: "m".into(),
-            api_key: "k".into(),
-            timeout: Duration::from_millis(250),
-        };
-        let body = json!({});
-        let timeout: &Post<'_> = &|_, _, _, _| Err(TransportError::Timeout);
-        assert_eq!(
-            ask(&settings, timeout, &[], &body).unwrap_err(),
-            ModelError::Timeout(250)
-        );
-        let failing: &Post<'_> = &|_, _, _, _| Ok((500, b"{}".to_vec()));
-        assert_eq!(
-            ask(&settings, failing, &[], &body).unwrap_err(),
-            ModelError::Status(500)
-        );
-        let garbage: &Post<'_> = &|_, _, _, _| Ok((200, b"<html>".to_vec()));
-        assert!(matches!(
-            ask(&settings, garbage, &[], &body),
-            Err(ModelError::Malformed(_))
-        ));
-        let fine: &Post<'_> = &|_, _, _, _| {
-            Ok((
-                200,
-                br#"{"choices":[{"message":{"role":"assistant","content":"hi"}}]}"#.to_vec(),
-            ))
-        };
-        assert_eq!(
-            ask(&settings, fine, &[], &body).unwrap().content.as_deref(),
-            Some("hi")
         );
     }
 }

@@ -461,9 +461,29 @@ async fn deleting_the_account_removes_every_row_of_it() {
         .await
         .unwrap();
     let leaver = app.sign_up("jay@example.org").await;
+    // An overdue task, so the agents suggest (and link) something, and a conversation.
     leaver
         .post(app.url("/api/tasks"))
-        .json(&json!({"title": "goes"}))
+        .json(&json!({"title": "goes", "due_date": "2020-01-01"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(app.db.run_agent().output().await.unwrap().status.success());
+    let linked: i64 = app
+        .db
+        .connect()
+        .await
+        .query_one("SELECT count(*) FROM suggestion_tasks", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        linked, 1,
+        "the pass suggested something to delete with the account"
+    );
+    leaver
+        .post(app.url("/api/chat"))
+        .json(&json!({"message": "what's overdue?"}))
         .send()
         .await
         .unwrap();
@@ -495,6 +515,10 @@ async fn deleting_the_account_removes_every_row_of_it() {
         ("tasks", 1),
         ("sessions", 1),
         ("api_tokens", 0),
+        ("suggestions", 0),
+        ("suggestion_tasks", 0),
+        ("conversations", 0),
+        ("conversation_messages", 0),
     ] {
         let count: i64 = db
             .query_one(&format!("SELECT count(*) FROM {table}"), &[])

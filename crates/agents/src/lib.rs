@@ -73,16 +73,13 @@ pub struct CreatedSuggestion {
 }
 
 /// Expires, and unlinks from their tasks: an expired suggestion no longer
-/// stands in the way of suggesting its tasks again.
+/// stands in the way of suggesting its tasks again. A suggestion whose task
+/// changed or went away was already ended (its `expires_at` set to the
+/// moment) by a trigger on `tasks` (migration 0005), so time alone decides.
 const EXPIRE: &str = "
 WITH expired AS (
     UPDATE suggestions s SET status = 'expired', resolved_at = now()
-    WHERE s.status = 'pending' AND (
-        s.expires_at <= now()
-        OR EXISTS (
-            SELECT 1 FROM suggestion_tasks st LEFT JOIN tasks t ON t.id = st.task_id
-            WHERE st.suggestion_id = s.id
-              AND (t.id IS NULL OR t.version <> st.task_version OR t.completed_at IS NOT NULL)))
+    WHERE s.status = 'pending' AND s.expires_at <= now()
     RETURNING s.id
 ),
 unlinked AS (
@@ -94,12 +91,10 @@ fn create_statement() -> String {
     let urgency = taskspin_domain::urgency::sql();
     format!(
         "
+-- The light part first: which rule each task meets. Scoring and wording come
+-- after dedup, so a pass that finds nothing new costs little more than this.
 WITH per_task AS MATERIALIZED (
-    SELECT t.id, t.user_id, t.version, t.title, t.priority, t.due_at, t.due_date,
-           t.recurrence IS NOT NULL AS recurring, u.time_zone,
-           (now() AT TIME ZONE u.time_zone) AS local_now,
-           {urgency} AS urgency,
-           NULL::date AS proposed,
+    SELECT t.id, t.user_id, t.version, NULL::date AS proposed,
            CASE
              WHEN t.due_at < now() OR t.due_date < (now() AT TIME ZONE u.time_zone)::date THEN 'overdue'
              WHEN t.due_at >= now() AND t.due_at < now() + make_interval(mins => $1) THEN 'due_soon'
@@ -113,10 +108,7 @@ WITH per_task AS MATERIALIZED (
 ),
 -- Overload: high and urgent tasks in the coming two weeks, by local due day.
 busy AS MATERIALIZED (
-    SELECT t.id, t.user_id, t.version, t.title, t.priority, t.due_at, t.due_date,
-           t.recurrence IS NOT NULL AS recurring, u.time_zone,
-           (now() AT TIME ZONE u.time_zone) AS local_now,
-           {urgency} AS urgency,
+    SELECT t.id, t.user_id, t.version, {urgency} AS urgency,
            COALESCE((t.due_at AT TIME ZONE u.time_zone)::date, t.due_date) AS day
     FROM tasks t JOIN users u ON u.id = t.user_id
     WHERE t.completed_at IS NULL AND t.priority >= 3
@@ -133,9 +125,8 @@ overloaded AS (
 -- ...and the least urgent task of each such window is proposed for the day after it.
 spread AS (
     SELECT DISTINCT ON (least_urgent.id)
-           least_urgent.id, least_urgent.user_id, least_urgent.version, least_urgent.title, least_urgent.priority,
-           least_urgent.due_at, least_urgent.due_date, least_urgent.recurring, least_urgent.time_zone,
-           least_urgent.local_now, least_urgent.urgency, o.first_day + 2 AS proposed, 'spread_overload' AS family
+           least_urgent.id, least_urgent.user_id, least_urgent.version, o.first_day + 2 AS proposed,
+           'spread_overload' AS family
     FROM overloaded o
     CROSS JOIN LATERAL (
         SELECT * FROM busy b
@@ -144,14 +135,18 @@ spread AS (
     ) least_urgent
     ORDER BY least_urgent.id, o.first_day
 ),
-candidate AS (
-    SELECT * FROM per_task
+candidate AS MATERIALIZED (
+    SELECT * FROM per_task WHERE family IS NOT NULL
     UNION ALL
     SELECT * FROM spread
 ),
-fresh AS (
-    SELECT c.* FROM candidate c
-    WHERE c.family IS NOT NULL AND NOT EXISTS (
+-- What was never suggested at this version for this reason, now scored.
+fresh AS MATERIALIZED (
+    SELECT c.id, c.user_id, c.version, c.family, c.proposed, t.title, t.priority, t.due_at, t.due_date,
+           t.recurrence IS NOT NULL AS recurring, u.time_zone, (now() AT TIME ZONE u.time_zone) AS local_now,
+           {urgency} AS urgency
+    FROM candidate c JOIN tasks t ON t.id = c.id JOIN users u ON u.id = c.user_id
+    WHERE NOT EXISTS (
         SELECT 1 FROM suggestion_tasks st
         WHERE st.task_id = c.id AND st.task_version = c.version AND st.kind = c.family)
 ),
@@ -227,25 +222,25 @@ recent AS (
     WHERE s.user_id IN (SELECT user_id FROM ranked) AND s.created_at > now() - interval '1 hour'
     GROUP BY s.user_id
 ),
-to_create AS MATERIALIZED (
-    SELECT nextval(pg_get_serial_sequence('suggestions', 'id')) AS id, r.*
-    FROM ranked r LEFT JOIN recent ON recent.user_id = r.user_id
+to_create AS (
+    SELECT r.* FROM ranked r LEFT JOIN recent ON recent.user_id = r.user_id
     WHERE r.n + COALESCE(recent.n, 0) <= $5
 ),
 created AS (
-    INSERT INTO suggestions (id, user_id, agent, kind, message, action) OVERRIDING SYSTEM VALUE
-    SELECT id, user_id, agent, kind, message, action FROM to_create
-    RETURNING id, user_id, kind
+    INSERT INTO suggestions (user_id, agent, kind, message, action, task_ids, task_versions)
+    SELECT user_id, agent, kind, message, action, task_ids, versions FROM to_create
+    RETURNING id, user_id, kind, task_ids, task_versions
 ),
 linked AS (
     INSERT INTO suggestion_tasks (suggestion_id, task_id, task_version, kind)
-    SELECT c.id, linked.task_id, linked.task_version, c.family
-    FROM to_create c, unnest(c.task_ids, c.versions) AS linked(task_id, task_version)
+    SELECT c.id, linked.task_id, linked.task_version,
+           CASE WHEN c.kind LIKE 'overdue\\_%' THEN 'overdue' ELSE c.kind END
+    FROM created c, unnest(c.task_ids, c.task_versions) AS linked(task_id, task_version)
     RETURNING suggestion_id
 )
-SELECT (SELECT count(DISTINCT user_id) FROM candidate WHERE family IS NOT NULL) AS users_scanned,
-       (SELECT count(*) FROM candidate WHERE family IS NOT NULL) AS candidates,
-       (SELECT count(*) FROM candidate WHERE family IS NOT NULL) - (SELECT count(*) FROM fresh) AS suppressed_by_dedup,
+SELECT (SELECT count(DISTINCT user_id) FROM candidate) AS users_scanned,
+       (SELECT count(*) FROM candidate) AS candidates,
+       (SELECT count(*) FROM candidate) - (SELECT count(*) FROM fresh) AS suppressed_by_dedup,
        (SELECT count(*) FROM eligible WHERE NOT enabled OR quiet) AS suppressed_by_preference,
        (SELECT count(*) FROM ranked) - (SELECT count(*) FROM to_create) AS suppressed_by_rate_limit,
        (SELECT count(*) FROM created) AS created,
@@ -262,6 +257,12 @@ pub fn run(db: &Db) -> taskspin_db::Result<RunReport> {
         db.execute(
             "SELECT pg_advisory_xact_lock($1)",
             &[ParameterValue::Int64(LOCK_KEY)],
+        )?;
+        // One big statement: its sorts fit in memory, and compiling it with
+        // JIT costs more than it saves (measured in `make bench-agents`).
+        db.execute(
+            "SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)",
+            &[],
         )?;
         let expired: i64 = match db.query(EXPIRE, &[])?.first() {
             Some(row) => row.get("expired")?,
@@ -306,6 +307,7 @@ pub fn run(db: &Db) -> taskspin_db::Result<RunReport> {
 pub fn run_and_log(db: &Db) -> taskspin_db::Result<RunReport> {
     let started = std::time::Instant::now();
     let report = run(db)?;
+    let _batch = taskspin_telemetry::batch();
     for created in &report.created_suggestions {
         tracing::info!(
             run_id = report.run_id,

@@ -58,8 +58,7 @@ pub enum Action {
 }
 
 const COLUMNS: &str = "s.id, s.agent, s.kind, s.message, s.action, s.status, rfc3339(s.created_at) AS created_at, \
-     rfc3339(s.expires_at) AS expires_at, \
-     ARRAY(SELECT st.task_id FROM suggestion_tasks st WHERE st.suggestion_id = s.id ORDER BY st.task_id) AS task_ids";
+     rfc3339(s.expires_at) AS expires_at, s.task_ids";
 
 fn decode(row: &Row<'_>) -> taskspin_db::Result<Suggestion> {
     let action: serde_json::Value = row.get("action")?;
@@ -158,6 +157,9 @@ impl<'a> Suggestions<'a> {
             Some(row) => Ok(Ok(decode(&row)?)),
             None => Ok(Err(match self.get(id)? {
                 None => Refusal::NotFound,
+                // Past its expiry (or its task changed): expired, whether or
+                // not a pass has recorded it yet.
+                Some(found) if found.status == "pending" => Refusal::NotPending("expired".into()),
                 Some(found) => Refusal::NotPending(found.status),
             })),
         }

@@ -19,8 +19,64 @@ pub fn init(level: &str) {
         .with_span_list(false)
         .with_target(false)
         .with_max_level(level)
-        .with_writer(std::io::stdout)
+        .with_writer(|| LogWriter)
         .try_init();
+}
+
+thread_local! {
+    /// Lines held back by a [`Batch`], written together when it ends.
+    static BATCHED: std::cell::RefCell<Option<Vec<u8>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Writes a log line to stdout, or into the open [`Batch`].
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let held = BATCHED.with_borrow_mut(|batch| match batch {
+            Some(lines) => {
+                lines.extend_from_slice(bytes);
+                true
+            }
+            None => false,
+        });
+        if held {
+            Ok(bytes.len())
+        } else {
+            std::io::stdout().write(bytes)
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stdout().flush()
+    }
+}
+
+/// While it lives, log lines collect in memory, and go to stdout in one
+/// write when it is dropped: for a burst of many lines (an agent pass's audit
+/// trail), where a host call per line would cost more than the work.
+pub struct Batch(());
+
+/// Opens a batch; nested batches join the outer one.
+pub fn batch() -> Option<Batch> {
+    BATCHED.with_borrow_mut(|batch| match batch {
+        Some(_) => None,
+        None => {
+            *batch = Some(Vec::new());
+            Some(Batch(()))
+        }
+    })
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        use std::io::Write;
+        if let Some(lines) = BATCHED.with_borrow_mut(Option::take) {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(&lines);
+            let _ = stdout.flush();
+        }
+    }
 }
 
 /// Logs a panic as one JSON line before the instance traps. In WebAssembly a

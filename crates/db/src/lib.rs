@@ -39,6 +39,14 @@ impl Error {
     }
 }
 
+/// SQLSTATEs that say the server is going away or not there yet, not that
+/// the statement was wrong: connection exceptions (class 08), a shutdown
+/// (`57P01` administrator, `57P02` crash), a server still starting (`57P03`),
+/// and no free connection slot (`53300`).
+fn means_unavailable(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+}
+
 impl From<pg4::PgError> for Error {
     fn from(error: pg4::PgError) -> Self {
         match error {
@@ -48,6 +56,9 @@ impl From<pg4::PgError> for Error {
                     Some(detail) => format!("{} ({detail})", db.message),
                     None => db.message,
                 };
+                if means_unavailable(&db.code) {
+                    return Error::Unavailable(message);
+                }
                 Error::Query {
                     code: Some(db.code),
                     message,
@@ -181,5 +192,20 @@ impl Row<'_> {
             column: column.into(),
             message: e.to_string(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::means_unavailable;
+
+    #[test]
+    fn a_server_going_away_is_unavailability_not_a_bad_statement() {
+        for code in ["57P01", "57P02", "57P03", "08006", "08001", "53300"] {
+            assert!(means_unavailable(code), "{code}");
+        }
+        for code in ["23505", "22021", "42P01", "40001"] {
+            assert!(!means_unavailable(code), "{code}");
+        }
     }
 }

@@ -1,0 +1,235 @@
+//! Faults: PostgreSQL restarted in the middle of a write-heavy load.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use taskspin_testkit::{Account, Host, HostOptions, PgCluster, TestApp, TestDb, client};
+use tokio::sync::Mutex;
+
+const WRITERS: usize = 12;
+/// How long a request may take, outage or not: a hang fails the test.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One answered request.
+struct Answer {
+    title: String,
+    operation: &'static str,
+    status: u16,
+    problem_json: bool,
+    retry_after: bool,
+    at: Instant,
+    took: Duration,
+}
+
+async fn send(request: reqwest::RequestBuilder) -> Result<(u16, bool, bool, Value), String> {
+    let response = request.send().await.map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let problem_json = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v == "application/problem+json");
+    let retry_after = response.headers().contains_key("retry-after");
+    let body = response.json().await.unwrap_or(Value::Null);
+    Ok((status, problem_json, retry_after, body))
+}
+
+/// Creates repeating tasks and completes them (a transaction that also
+/// creates the next occurrence), until told to stop.
+async fn writer(
+    http: reqwest::Client,
+    base: String,
+    token: String,
+    number: usize,
+    stop: Arc<AtomicBool>,
+    answers: Arc<Mutex<Vec<Answer>>>,
+) -> Result<(), String> {
+    let mut n = 0;
+    while !stop.load(Ordering::Relaxed) {
+        n += 1;
+        let title = format!("writer {number} task {n}");
+        let started = Instant::now();
+        let (status, problem_json, retry_after, body) = send(
+            http.post(format!("{base}/api/tasks"))
+                .bearer_auth(&token)
+                .json(&json!({"title": title, "recurrence": {"kind": "every", "interval": 1, "unit": "day"}})),
+        )
+        .await?;
+        answers.lock().await.push(Answer {
+            title: title.clone(),
+            operation: "create",
+            status,
+            problem_json,
+            retry_after,
+            at: Instant::now(),
+            took: started.elapsed(),
+        });
+        if status != 201 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        }
+        let started = Instant::now();
+        let (status, problem_json, retry_after, _) = send(
+            http.post(format!("{base}/api/tasks/{}/complete", body["id"]))
+                .bearer_auth(&token),
+        )
+        .await?;
+        answers.lock().await.push(Answer {
+            title,
+            operation: "complete",
+            status,
+            problem_json,
+            retry_after,
+            at: Instant::now(),
+            took: started.elapsed(),
+        });
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_database_restart_under_write_load_loses_nothing_answered_and_recovers_within_5_s() {
+    let cluster = Arc::new(PgCluster::start());
+    let db = TestDb::create_on(cluster.server()).await;
+    assert!(db.migrate().await.status.success());
+    let host = Host::start(&db, HostOptions::default()).await;
+    let app = TestApp {
+        host,
+        db,
+        http: client(),
+    };
+    let ann = Account::new(&app, "ann@example.org").await;
+    let token = ann.token("load").await;
+    let http = reqwest::Client::builder()
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .unwrap();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let answers = Arc::new(Mutex::new(Vec::new()));
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|number| {
+            tokio::spawn(writer(
+                http.clone(),
+                app.url(""),
+                token.clone(),
+                number,
+                stop.clone(),
+                answers.clone(),
+            ))
+        })
+        .collect();
+
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let down_at = Instant::now();
+    let stopping = cluster.clone();
+    tokio::task::spawn_blocking(move || stopping.stop())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let starting = cluster.clone();
+    tokio::task::spawn_blocking(move || starting.start_again())
+        .await
+        .unwrap();
+    let back_at = Instant::now();
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    stop.store(true, Ordering::Relaxed);
+    for writer in writers {
+        writer.await.unwrap().expect("every request got an answer");
+    }
+
+    let answers = answers.lock().await;
+    let count = |status: u16| answers.iter().filter(|a| a.status == status).count();
+    println!(
+        "{} requests: {} created, {} completed, {} answered 503",
+        answers.len(),
+        count(201),
+        count(200),
+        count(503)
+    );
+    for failure in app
+        .host
+        .log_records()
+        .iter()
+        .filter(|r| r["status"].as_u64() == Some(500))
+    {
+        println!("500: {failure}");
+    }
+    for answer in answers.iter() {
+        assert!(
+            matches!(answer.status, 200 | 201 | 503),
+            "{} {}: {}",
+            answer.operation,
+            answer.title,
+            answer.status
+        );
+        assert!(answer.took < REQUEST_TIMEOUT, "a request hung");
+        if answer.status == 503 {
+            assert!(
+                answer.problem_json && answer.retry_after,
+                "503 without problem+json or Retry-After"
+            );
+        }
+    }
+    assert!(count(503) > 0, "the outage was felt");
+    assert!(
+        answers.iter().any(|a| a.status == 201 && a.at < down_at),
+        "writes before the outage"
+    );
+    let first_after = answers
+        .iter()
+        .filter(|a| a.at > back_at && a.status == 201)
+        .map(|a| a.at - back_at)
+        .min()
+        .expect("writes succeed again after the database is back");
+    println!("first write answered 201 {first_after:?} after the database was back");
+    assert!(first_after < Duration::from_secs(5), "{first_after:?}");
+
+    // Every answered write is there, once; nothing is half-done.
+    let database = app.db.connect().await;
+    for answer in answers
+        .iter()
+        .filter(|a| a.operation == "create" && a.status == 201)
+    {
+        let rows: i64 = database
+            .query_one(
+                "SELECT count(*) FROM tasks WHERE title = $1 AND previous_occurrence_id IS NULL",
+                &[&answer.title],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(rows, 1, "{}", answer.title);
+    }
+    for answer in answers
+        .iter()
+        .filter(|a| a.operation == "complete" && a.status == 200)
+    {
+        let completed: bool = database
+            .query_one(
+                "SELECT completed_at IS NOT NULL FROM tasks WHERE title = $1 AND previous_occurrence_id IS NULL",
+                &[&answer.title],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert!(completed, "{}", answer.title);
+    }
+    let broken: i64 = database
+        .query_one(
+            "SELECT count(*) FROM tasks t WHERE
+                (t.completed_at IS NOT NULL AND t.recurrence IS NOT NULL
+                 AND (SELECT count(*) FROM tasks n WHERE n.previous_occurrence_id = t.id) <> 1)
+             OR (t.previous_occurrence_id IS NOT NULL AND NOT EXISTS (
+                 SELECT 1 FROM tasks p WHERE p.id = t.previous_occurrence_id AND p.completed_at IS NOT NULL))",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        broken, 0,
+        "a completion without its next occurrence, or the reverse"
+    );
+}

@@ -13,7 +13,7 @@ use taskspin_domain::{Errors, account};
 use taskspin_http::{ApiError, ApiResult, Problem, json, json_body};
 
 #[http_component]
-fn handle(request: Request) -> Response {
+fn handle(request: taskspin_http::Incoming) -> Response {
     taskspin_http::serve("auth", request, |request| {
         let mut router = Router::new();
         router.post("/api/auth/signup", sign_up);
@@ -55,7 +55,7 @@ fn sign_up(request: Request, _: Params) -> ApiResult {
     let mut errors = Errors::default();
     let email = errors.check("email", account::email(&body.email));
     errors.check("password", account::password(&body.password).map(|_| ()));
-    let display_name = errors.check("display_name", account::display_name(&body.display_name));
+    let display_name = errors.check("display_name", account::name(&body.display_name));
     let time_zone = errors.check("time_zone", account::time_zone(&body.time_zone));
     let (email, display_name, time_zone) = errors.finish(
         email
@@ -159,7 +159,7 @@ fn update_me(request: Request, _: Params) -> ApiResult {
     let mut errors = Errors::default();
     let display_name = body
         .display_name
-        .and_then(|v| errors.check("display_name", account::display_name(&v)));
+        .and_then(|v| errors.check("display_name", account::name(&v)));
     let time_zone = body
         .time_zone
         .and_then(|v| errors.check("time_zone", account::time_zone(&v)));
@@ -265,7 +265,7 @@ fn create_token(request: Request, _: Params) -> ApiResult {
     let auth = authenticate(&db, &request)?;
     let body: NewToken = json_body(&request)?;
     let mut errors = Errors::default();
-    let name = errors.check("name", tokens::validate_name(&body.name));
+    let name = errors.check("name", account::name(&body.name));
     let name = errors.finish(name)?;
     let (info, token) = tokens::create(&db, &auth.user.id, &name)?;
     Ok(auth.finish(json(201, &CreatedToken { info, token })?))

@@ -12,7 +12,7 @@ use taskspin_http::{ApiError, ApiResult, Problem, json, json_body};
 use taskspin_llm::transport;
 
 #[http_component]
-fn handle(request: Request) -> Response {
+fn handle(request: taskspin_http::Incoming) -> Response {
     taskspin_http::serve("chat", request, |request| {
         let mut router = Router::new();
         router.post("/api/chat", send);

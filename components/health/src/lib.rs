@@ -10,7 +10,7 @@ use taskspin_http::{ApiResult, json};
 use taskspin_migrations::LATEST_VERSION;
 
 #[http_component]
-fn handle(request: Request) -> Response {
+fn handle(request: taskspin_http::Incoming) -> Response {
     taskspin_http::serve("health", request, |request| {
         let mut router = Router::new();
         router.get("/health", liveness);

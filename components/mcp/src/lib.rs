@@ -10,7 +10,7 @@ use taskspin_db::Db;
 use taskspin_http::{ApiResult, Problem};
 
 #[http_component]
-fn handle(request: Request) -> Response {
+fn handle(request: taskspin_http::Incoming) -> Response {
     taskspin_http::serve("mcp", request, |request| answer(&request).into_response())
 }
 

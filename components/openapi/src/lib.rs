@@ -5,7 +5,7 @@ use spin_sdk::http_component;
 use taskspin_http::{ApiResult, json};
 
 #[http_component]
-fn handle(request: Request) -> Response {
+fn handle(request: taskspin_http::Incoming) -> Response {
     taskspin_http::serve("openapi", request, |request| {
         let mut router = Router::new();
         router.get("/api/openapi.json", document);

@@ -10,7 +10,7 @@ use taskspin_db::Db;
 use taskspin_http::{ApiResult, Problem, json, json_body};
 
 #[http_component]
-fn handle(request: Request) -> Response {
+fn handle(request: taskspin_http::Incoming) -> Response {
     taskspin_http::serve("suggestions", request, |request| {
         let mut router = Router::new();
         router.get("/api/suggestions", list);

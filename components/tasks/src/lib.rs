@@ -11,7 +11,7 @@ use taskspin_tasks::requests::{BulkCompleted, BulkDeleted, Ids, QuickText};
 use taskspin_tasks::{ListQuery, NewTask, Outcome, Task, TaskPatch, TaskValues, Tasks};
 
 #[http_component]
-fn handle(request: Request) -> Response {
+fn handle(request: taskspin_http::Incoming) -> Response {
     taskspin_http::serve("tasks", request, |request| {
         let mut router = Router::new();
         router.get("/api/tasks", list);

@@ -11,7 +11,7 @@ use taskspin_static_files::{self as rules, NotFound, Route};
 const ROOT: &str = "/";
 
 #[http_component]
-fn handle(request: Request) -> Response {
+fn handle(request: taskspin_http::Incoming) -> Response {
     let mut response = taskspin_http::serve("web", request, |request| match serve_file(&request) {
         Ok(response) => response,
         Err(error) => spin_sdk::http::IntoResponse::into_response(error),

@@ -78,11 +78,3 @@ pub fn revoke(db: &Db, user_id: &str, id: i64) -> taskspin_db::Result<bool> {
     )?;
     Ok(deleted == 1)
 }
-
-pub fn validate_name(raw: &str) -> Result<String, String> {
-    let name = raw.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err("must be 1 to 100 characters".into());
-    }
-    Ok(name.to_owned())
-}

@@ -39,7 +39,8 @@ pub fn password(raw: &str) -> Result<&str, String> {
     Ok(raw)
 }
 
-pub fn display_name(raw: &str) -> Result<String, String> {
+/// A person's display name, or the name of one of their tokens: one line.
+pub fn name(raw: &str) -> Result<String, String> {
     let name = raw.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err("must be 1 to 100 characters, without control characters".into());
@@ -90,8 +91,9 @@ mod tests {
         assert!(password("short").is_err());
         assert!(password(&"x".repeat(129)).is_err());
         assert!(password("correct horse").is_ok());
-        assert!(display_name("  ").is_err());
-        assert_eq!(display_name(" Ann ").unwrap(), "Ann");
+        assert!(name("  ").is_err());
+        assert!(name("two\nlines").is_err());
+        assert_eq!(name(" Ann ").unwrap(), "Ann");
         assert!(time_zone("Mars/Olympus").is_err());
         assert_eq!(
             time_zone("Europe/Berlin").unwrap(),

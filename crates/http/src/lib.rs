@@ -17,7 +17,10 @@ pub use problem::{ApiError, Problem};
 pub use taskspin_domain::FieldError;
 
 mod body;
+mod incoming;
 pub use body::json_body;
+use incoming::BodyFailure;
+pub use incoming::Incoming;
 
 /// Result of a handler: a response, or an error that becomes a problem.
 pub type ApiResult<T = Response> = Result<T, ApiError>;
@@ -30,9 +33,10 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// Runs `route` for one request with request ID, error mapping and logging.
 pub fn serve(
     component: &'static str,
-    request: Request,
+    incoming: Incoming,
     route: impl FnOnce(Request) -> Response,
 ) -> Response {
+    let Incoming { request, failure } = incoming;
     let started = Instant::now();
     let request_id = context::begin(
         request.header(REQUEST_ID_HEADER).and_then(|v| v.as_str()),
@@ -45,14 +49,16 @@ pub fn serve(
 
     let method = request.method().to_string();
     let path = request.path().to_owned();
-    let mut response = if request.body().len() > MAX_BODY_BYTES {
-        Problem::new(
+    let mut response = match failure {
+        Some(BodyFailure::TooLarge) => Problem::new(
             413,
             format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
         )
-        .into_response()
-    } else {
-        route(request)
+        .into_response(),
+        Some(BodyFailure::Unreadable) => {
+            Problem::new(400, "The request body could not be read.").into_response()
+        }
+        None => route(request),
     };
     if *response.status() >= 400 && !is_json(&response) {
         // Plain-text errors from outside our handlers (the router's 404 and

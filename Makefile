@@ -16,7 +16,7 @@ PYTEST_VERSION := 8.4.2
 # The official MCP Python SDK, the client tests/tests/mcp.rs drives.
 MCP_VERSION := 2.3.0
 
-.PHONY: build build-wasm build-native build-frontend test-frontend dev test lint tools k8s-check bench bench-agents fuzz clean
+.PHONY: fuzz-props build build-wasm build-native build-frontend test-frontend dev test lint tools k8s-check bench bench-agents fuzz clean
 
 build: build-frontend build-wasm build-native
 
@@ -72,6 +72,12 @@ test: lint build tools k8s-check test-frontend
 # The Kubernetes manifests, rendered and checked offline (docs/deploy.md).
 k8s-check: tools
 	scripts/k8s-check.sh
+
+# The property-based fuzz targets (quick add, recurrence, the chat's intent
+# parser, the request decoders) at a larger budget: PROPTEST_CASES per target.
+PROPTEST_CASES ?= 100000
+fuzz-props:
+	PROPTEST_CASES=$(PROPTEST_CASES) $(CARGO) test --profile native -p taskspin-domain -p taskspin-tasks -- never_panics next_due_is_strictly_later
 
 # The API fuzzer at a larger budget (200 examples per operation).
 fuzz: build tools

@@ -581,6 +581,27 @@ mod tests {
         );
     }
 
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(ProptestConfig::default().cases.max(2000)))]
+
+        #[test]
+        fn never_panics_on_any_message(message in any::<String>()) {
+            let _ = parse(&message, structure);
+            let _ = task_ref(&message);
+        }
+
+        #[test]
+        fn never_panics_on_command_like_messages(
+            verb in proptest::sample::select(vec!["add", "delete", "mark", "move", "change", "make", "complete", "show", "accept suggestion", "remind me to"]),
+            rest in "[ a-z0-9#!'\"“”:.,?-]{0,40}",
+        ) {
+            let message = format!("{verb} {rest}");
+            let _ = parse(&message, structure);
+        }
+    }
+
     #[test]
     fn never_panics_on_odd_input() {
         for message in [

@@ -737,6 +737,8 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(ProptestConfig::default().cases.max(2000)))]
+
         #[test]
         fn next_due_is_strictly_later(
             recurrence in valid_recurrence(),

@@ -199,3 +199,94 @@ impl TaskValues {
         errors.finish(values)
     }
 }
+
+#[cfg(test)]
+mod decoding {
+    //! The request decoders take any JSON without panicking: each value either
+    //! decodes and validates, or is refused with field errors.
+
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use super::{NewTask, TaskPatch};
+    use crate::ListQuery;
+
+    /// Any JSON, biased towards the fields and shapes the decoders expect.
+    fn any_json() -> impl Strategy<Value = Value> {
+        let text = prop_oneof![
+            any::<String>(),
+            Just("2026-12-01".to_owned()),
+            Just("2026-12-01T17:00:00+01:00".to_owned()),
+            Just("every".to_owned()),
+            Just("high".to_owned()),
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            text.prop_map(Value::from),
+        ];
+        let key = prop_oneof![
+            proptest::sample::select(vec![
+                "title",
+                "description",
+                "priority",
+                "tags",
+                "due_at",
+                "due_date",
+                "recurrence",
+                "kind",
+                "interval",
+                "unit",
+                "days",
+                "day",
+            ])
+            .prop_map(str::to_owned),
+            any::<String>(),
+        ];
+        leaf.prop_recursive(4, 64, 8, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                proptest::collection::btree_map(key.clone(), inner, 0..8)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(ProptestConfig::default().cases.max(2000)))]
+
+        #[test]
+        fn never_panics_decoding_new_tasks_and_changes(value in any_json()) {
+            if let Ok(task) = serde_json::from_value::<NewTask>(value.clone()) {
+                let _ = task.validate();
+            }
+            if let Ok(patch) = serde_json::from_value::<TaskPatch>(value) {
+                let _ = patch.validate();
+            }
+        }
+
+        #[test]
+        fn never_panics_reading_list_queries(query in any::<String>()) {
+            let _ = ListQuery::parse(&query, chrono_tz::Europe::Berlin);
+        }
+
+        #[test]
+        fn never_panics_reading_list_query_pairs(
+            pairs in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec!["status", "priority", "tag", "due_before", "due_after", "q", "sort", "order", "limit", "cursor"]),
+                    any::<String>(),
+                ),
+                0..6,
+            )
+        ) {
+            let mut query = form_urlencoded::Serializer::new(String::new());
+            for (name, value) in &pairs {
+                query.append_pair(name, value);
+            }
+            let _ = ListQuery::parse(&query.finish(), chrono_tz::Pacific::Chatham);
+        }
+    }
+}

@@ -2,8 +2,10 @@
 CARGO ?= cargo
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 COMPONENTS := health migrate auth tasks openapi agent agent-run suggestions chat mcp web
-WASM := $(addprefix -p ,$(COMPONENTS))
-NATIVE := --workspace $(addprefix --exclude ,$(COMPONENTS))
+# Test-only guests (tests/guests/): built with the components, never deployed.
+TEST_GUESTS := misbehave
+WASM := $(addprefix -p ,$(COMPONENTS) $(TEST_GUESTS))
+NATIVE := --workspace $(addprefix --exclude ,$(COMPONENTS) $(TEST_GUESTS))
 SPINHOST := $(TARGET_DIR)/native/spinhost
 
 SCHEMATHESIS_VERSION := 4.32.5

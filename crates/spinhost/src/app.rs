@@ -47,6 +47,7 @@ impl App {
             std::env::var(name).ok()
         })?;
         let engine = new_engine()?;
+        start_epoch_ticker(&engine);
         let linker = new_linker(&engine)?;
         let cache_dir = manifest.resolve(".spin/spinhost-cache");
         let pools = Pools::default();
@@ -143,8 +144,35 @@ fn new_engine() -> anyhow::Result<Engine> {
     let mut config = Config::new();
     config
         .wasm_component_model(true)
+        .epoch_interruption(true)
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
     Ok(Engine::new(&config)?)
+}
+
+/// How often a running guest yields to the host's other work, as Spin does:
+/// a guest in a loop that never returns cannot hold an executor thread, and
+/// its task is cancelled at a yield when its caller goes away.
+const EPOCH_TICK: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// Advances the engine's epoch every [`EPOCH_TICK`] for as long as it lives.
+fn start_epoch_ticker(engine: &Engine) {
+    let engine = engine.weak();
+    std::thread::spawn(move || {
+        while let Some(engine) = engine.upgrade() {
+            engine.increment_epoch();
+            drop(engine);
+            std::thread::sleep(EPOCH_TICK);
+        }
+    });
+}
+
+impl App {
+    /// A store for one instance, yielding at every epoch tick.
+    pub fn new_store(&self, state: State) -> wasmtime::Store<State> {
+        let mut store = wasmtime::Store::new(&self.engine, state);
+        store.epoch_deadline_async_yield_and_update(1);
+        store
+    }
 }
 
 fn new_linker(engine: &Engine) -> anyhow::Result<Linker<State>> {

@@ -1,7 +1,6 @@
 //! Spin's command trigger (the `trigger-command` plugin): run a component's
 //! `wasi:cli/run` export once and report its exit status.
 
-use wasmtime::Store;
 use wasmtime_wasi::I32Exit;
 use wasmtime_wasi::p2::bindings::CommandPre;
 
@@ -19,7 +18,7 @@ pub async fn run(app: &App, component: &str, args: &[String]) -> anyhow::Result<
     })?;
     let mut argv = vec![component.to_owned()];
     argv.extend_from_slice(args);
-    let mut store = Store::new(&app.engine, State::new(prepared.config.clone(), &argv)?);
+    let mut store = app.new_store(State::new(prepared.config.clone(), &argv)?);
     let command = pre.instantiate_async(&mut store).await?;
     match command.wasi_cli_run().call_run(&mut store).await {
         Ok(Ok(())) => Ok(0),

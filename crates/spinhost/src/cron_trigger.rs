@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::Utc;
-use wasmtime::Store;
 
 use crate::app::{App, one_line};
 use crate::bindings::cron::{SpinCronPre, fermyon::spin_cron::cron_types::Metadata};
@@ -100,7 +99,7 @@ async fn run_schedule(app: Arc<App>, job: Job) {
 
 async fn fire(app: &App, job: &Job, timestamp: u64) -> anyhow::Result<()> {
     let config = app.component(&job.component).config.clone();
-    let mut store = Store::new(&app.engine, State::new(config, &[])?);
+    let mut store = app.new_store(State::new(config, &[])?);
     let instance = job.pre.instantiate_async(&mut store).await?;
     instance
         .call_handle_cron_event(&mut store, Metadata { timestamp })

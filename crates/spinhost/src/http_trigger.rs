@@ -11,7 +11,6 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use wasmtime::Store;
 use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
@@ -258,7 +257,9 @@ impl Server {
     ) -> anyhow::Result<hyper::Response<HyperOutgoingBody>> {
         let prepared = self.app.component(component);
         let proxy = self.proxies[component].clone();
-        let mut store = Store::new(&self.app.engine, State::new(prepared.config.clone(), &[])?);
+        let mut store = self
+            .app
+            .new_store(State::new(prepared.config.clone(), &[])?);
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let incoming = store
             .data_mut()

@@ -77,6 +77,11 @@ impl Host {
         }
     }
 
+    /// The host process's id, to read its memory use.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }

@@ -85,8 +85,14 @@ fuzz-props:
 fuzz: build tools
 	FUZZ_EXAMPLES=200 scripts/with-postgres.sh $(CARGO) test --profile native -p taskspin-tests --test api_fuzz -- --nocapture
 
-# Requests/s and latency at 100 connections against the host, and .wasm sizes.
+# Our endpoints against three references in one run (docs/performance.md):
+# the floor component and the Node.js and axum peers, built here only (never
+# by `make test`), into target/bench.
+BENCH_TARGET := $(CURDIR)/target/bench
 bench: build
+	cd bench/floor && $(CARGO) build --release --target wasm32-wasip2 --target-dir $(BENCH_TARGET)
+	cd bench/peers/axum && $(CARGO) build --release --target-dir $(BENCH_TARGET)
+	$(NPM) ci --prefix bench/peers/node --no-audit --no-fund
 	scripts/with-postgres.sh $(TARGET_DIR)/native/taskspin-bench
 
 # One agent pass over 100,000 users and 1,000,000 tasks, then a second one.

@@ -59,17 +59,60 @@ impl Scenario {
     }
 }
 
+/// What one measured run sends: one request, or several in turn (a mixed
+/// workload; each connection starts at a different one).
+#[derive(Clone)]
+pub struct Workload {
+    pub name: String,
+    pub requests: Vec<Scenario>,
+}
+
+impl From<Scenario> for Workload {
+    fn from(scenario: Scenario) -> Self {
+        Self {
+            name: scenario.name.clone(),
+            requests: vec![scenario],
+        }
+    }
+}
+
+impl Workload {
+    pub fn mixed(name: &str, requests: Vec<Scenario>) -> Self {
+        Self {
+            name: name.into(),
+            requests,
+        }
+    }
+}
+
 pub struct Report {
-    name: String,
+    pub name: String,
     elapsed: Duration,
     latencies: Histogram<u64>,
-    errors: u64,
+    pub errors: u64,
 }
 
 impl Report {
+    pub fn count(&self) -> u64 {
+        self.latencies.len()
+    }
+
+    pub fn requests_per_second(&self) -> f64 {
+        self.latencies.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// A latency quantile in milliseconds.
+    pub fn ms(&self, quantile: f64) -> f64 {
+        self.latencies.value_at_quantile(quantile) as f64 / 1000.0
+    }
+
+    pub fn median_ms(&self) -> f64 {
+        self.ms(0.5)
+    }
+
     pub fn header() -> String {
         format!(
-            "{:<28} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>7}",
+            "{:<40} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>7}",
             "scenario", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors"
         )
     }
@@ -81,7 +124,7 @@ impl fmt::Display for Report {
         let count = self.latencies.len();
         write!(
             f,
-            "{:<28} {:>9} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>7}",
+            "{:<40} {:>9} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>7}",
             self.name,
             count,
             count as f64 / self.elapsed.as_secs_f64(),
@@ -100,14 +143,19 @@ fn histogram() -> Histogram<u64> {
 
 pub async fn run(
     address: SocketAddr,
-    scenario: &Scenario,
+    workload: &Workload,
     connections: usize,
     duration: Duration,
 ) -> Report {
     let started = Instant::now();
     let deadline = started + duration;
     let workers: Vec<_> = (0..connections)
-        .map(|_| tokio::spawn(connection(address, scenario.clone(), deadline)))
+        .map(|n| {
+            let mut requests = workload.requests.clone();
+            let len = requests.len();
+            requests.rotate_left(n % len);
+            tokio::spawn(connection(address, requests, deadline))
+        })
         .collect();
     let mut latencies = histogram();
     let mut errors = 0;
@@ -118,7 +166,7 @@ pub async fn run(
         }
     }
     Report {
-        name: scenario.name.clone(),
+        name: workload.name.clone(),
         elapsed: started.elapsed(),
         latencies,
         errors,
@@ -128,9 +176,10 @@ pub async fn run(
 /// One connection's loop; reconnects after a transport error.
 async fn connection(
     address: SocketAddr,
-    scenario: Scenario,
+    requests: Vec<Scenario>,
     deadline: Instant,
 ) -> (Histogram<u64>, u64) {
+    let mut next = requests.iter().cycle();
     let mut latencies = histogram();
     let mut errors = 0;
     'reconnect: while Instant::now() < deadline {
@@ -149,6 +198,7 @@ async fn connection(
         tokio::spawn(driver);
         while Instant::now() < deadline {
             let sent = Instant::now();
+            let scenario = next.next().expect("at least one request");
             let answered = match sender.send_request(scenario.request(address)).await {
                 Ok(response) => {
                     let ok = response.status().is_success();

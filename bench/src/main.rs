@@ -1,18 +1,27 @@
-//! `make bench`: starts the app on spinhost against a fresh database and
-//! measures each scenario at a fixed number of concurrent connections,
-//! printing requests/s, latency percentiles and errors, then the size of
-//! every component.
+//! `make bench`: seeds a data set, then measures our app on spinhost and
+//! three references in one run, each against the same database on the same
+//! machine: the floor (a component doing one `SELECT 1` on the same host),
+//! Node.js with Express and `pg`, and native axum with tokio-postgres
+//! (`bench/peers/`). For every scenario it prints requests/s, latency
+//! percentiles, errors and the server's peak memory; then our endpoints as
+//! ratios to the references and the issue's goals, the host's start times,
+//! the artifact sizes, and a profile (round trips and time in the component).
 //!
 //! Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 100).
 //! `taskspin-bench agents` measures the agents' pass instead.
 
 mod agents;
 mod load;
+mod pgcount;
+mod report;
 mod seed;
+mod servers;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use load::{Report, Scenario};
+use load::{Report, Scenario, Workload};
+use servers::{RssSampler, Server};
 use taskspin_testkit::{TestApp, workspace_root};
 
 fn setting(name: &str, default: u64) -> u64 {
@@ -30,74 +39,195 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// The scenarios, by key; a server measures those whose path it serves.
+fn workloads(bearer: &str) -> Vec<(&'static str, Workload)> {
+    let auth = |scenario: Scenario| scenario.with_header("authorization", bearer);
+    let list = auth(Scenario::get("list 50", "/api/tasks?limit=50"));
+    let search = auth(Scenario::get(
+        "search",
+        &format!("/api/tasks?{}", seed::SEARCH),
+    ));
+    let create = auth(Scenario::post_json(
+        "create",
+        "/api/tasks",
+        r#"{"title":"Benchmark task","priority":"high","tags":["bench"],"due_date":"2026-12-01"}"#,
+    ));
+    let quick = auth(Scenario::post_json(
+        "quick add",
+        "/api/tasks/quick",
+        r#"{"text":"Call mom tomorrow 6pm !high #family"}"#,
+    ));
+    // 80% reads (listing and search), 20% writes (create and quick add).
+    let mut mixed = Vec::new();
+    for _ in 0..4 {
+        mixed.push(list.clone());
+        mixed.push(search.clone());
+    }
+    mixed.push(create.clone());
+    mixed.push(quick.clone());
+    vec![
+        ("health", Scenario::get("GET /health", "/health").into()),
+        (
+            "floor",
+            Scenario::get("GET /floor (SELECT 1)", "/floor").into(),
+        ),
+        (
+            "ready",
+            Scenario::get("GET /ready (one query)", "/ready").into(),
+        ),
+        ("list", list.into()),
+        ("search", search.into()),
+        ("create", create.into()),
+        ("quick", quick.into()),
+        ("mixed", Workload::mixed("mixed 80/20", mixed)),
+    ]
+}
+
+/// Which scenarios each server answers.
+fn serves(server: &str, key: &str) -> bool {
+    match server {
+        "taskspin" => key != "floor",
+        "floor" => key == "floor",
+        _ => key != "ready",
+    }
+}
+
+pub struct Measured {
+    pub server: &'static str,
+    pub key: &'static str,
+    pub report: Report,
+    pub peak_rss: u64,
+}
+
 async fn endpoints() -> anyhow::Result<()> {
     let seconds = setting("BENCH_SECONDS", 10);
     let connections = setting("BENCH_CONNECTIONS", 100) as usize;
+    let root = workspace_root();
+
+    println!("seeding: 1,000 users, 10,000 tasks for the measured one, 50 for each other");
     let app = TestApp::spawn().await;
-    let bearer = format!("Bearer {}", seed::user_with_tasks(&app, 10_000).await?);
-    let authorized = |scenario: Scenario| scenario.with_header("authorization", &bearer);
-    let scenarios = [
-        Scenario::get("GET /health", "/health"),
-        Scenario::get("GET /ready", "/ready"),
-        authorized(Scenario::get(
-            "GET /api/tasks (50 of 10k)",
-            "/api/tasks?limit=50",
-        )),
-        authorized(Scenario::post_json(
-            "POST /api/tasks",
-            "/api/tasks",
-            r#"{"title":"Benchmark task","priority":"high","tags":["bench"],"due_date":"2026-12-01"}"#,
-        )),
-        authorized(Scenario::post_json(
-            "POST /api/tasks/quick",
-            "/api/tasks/quick",
-            r#"{"text":"Call mom tomorrow 6pm !high #family"}"#,
-        )),
-    ];
+    let bearer = format!("Bearer {}", seed::data_set(&app, 10_000).await?);
+    let sign_in = seed::sign_in_milliseconds(&app, 20).await;
+    let TestApp { host, db, .. } = app;
+    host.stop().await;
+    let seeded = seed::last_task_id(&db).await?;
+
+    // Start times: a fresh compile cache, then the same again (warm).
+    let logs = std::env::temp_dir().join(format!("taskspin-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&logs)?;
+    let manifest = servers::isolated_manifest("spin.toml", &[])?;
+    let cold = Server::spinhost(
+        "taskspin",
+        &manifest,
+        &db,
+        "/health",
+        &logs.join("cold.log"),
+        &[],
+    )
+    .await?;
+    let cold_start = cold.first_answer;
+    cold.stop().await;
+    let floor_wasm = servers::bench_target().join("wasm32-wasip2/release/bench_floor.wasm");
+    let floor_manifest = servers::isolated_manifest(
+        "bench/floor.toml",
+        &[(
+            "../target/bench/wasm32-wasip2/release/bench_floor.wasm",
+            floor_wasm.display().to_string(),
+        )],
+    )?;
 
     println!(
-        "spinhost on {}, {connections} connections, {seconds} s per scenario\n",
-        app.host.address
+        "{connections} connections, {seconds} s per scenario (after 1 s of warm-up), load generator on the same machine\n"
     );
-    println!("{}", Report::header());
-    for scenario in &scenarios {
-        // A short warm-up fills the connection pools before measuring.
-        load::run(
-            app.host.address,
-            scenario,
-            connections,
-            Duration::from_secs(1),
-        )
-        .await;
-        let report = load::run(
-            app.host.address,
-            scenario,
-            connections,
-            Duration::from_secs(seconds),
-        )
-        .await;
-        println!("{report}");
+    println!("{:<10} {}   {:>9}", "server", Report::header(), "peak RSS");
+    let mut results: Vec<Measured> = Vec::new();
+    let mut warm_start = Duration::ZERO;
+    let mut hwm = BTreeMap::new();
+    for name in ["taskspin", "floor", "node", "axum"] {
+        let server = match name {
+            "taskspin" => {
+                let server = Server::spinhost(
+                    "taskspin",
+                    &manifest,
+                    &db,
+                    "/health",
+                    &logs.join("app.log"),
+                    &[],
+                )
+                .await?;
+                warm_start = server.first_answer;
+                server
+            }
+            "floor" => {
+                Server::spinhost(
+                    "floor",
+                    &floor_manifest,
+                    &db,
+                    "/floor",
+                    &logs.join("floor.log"),
+                    &[],
+                )
+                .await?
+            }
+            "node" => Server::node(&db).await?,
+            _ => Server::axum(&db).await?,
+        };
+        for (key, workload) in workloads(&bearer) {
+            if !serves(name, key) {
+                continue;
+            }
+            load::run(
+                server.address,
+                &workload,
+                connections,
+                Duration::from_secs(1),
+            )
+            .await;
+            let sampler = RssSampler::start(server.pid());
+            let report = load::run(
+                server.address,
+                &workload,
+                connections,
+                Duration::from_secs(seconds),
+            )
+            .await;
+            let peak_rss = sampler.finish().await;
+            println!("{name:<10} {report}   {:>6.0} MiB", mib(peak_rss));
+            results.push(Measured {
+                server: name,
+                key,
+                report,
+                peak_rss,
+            });
+        }
+        hwm.insert(name, server.peak_memory());
+        server.stop().await;
+        seed::reset(&db, seeded).await?;
     }
 
-    let sign_in = seed::sign_in_milliseconds(&app, 20).await;
+    report::ratios(&results);
+    report::goals(&results, &hwm, warm_start);
     println!(
-        "\nsign-in inside the component (Argon2id verify + session), median of 20 one at a time: {sign_in:.1} ms"
+        "\nspinhost start to first answered request (all {} components compiled): cold cache {:.0} ms, warm cache {:.0} ms",
+        report::components(&root).len(),
+        cold_start.as_secs_f64() * 1000.0,
+        warm_start.as_secs_f64() * 1000.0
     );
+    println!(
+        "sign-in inside the component (Argon2id verify + session), median of 20 one at a time: {sign_in:.1} ms"
+    );
+    report::sizes(&root)?;
 
-    println!("\ncomponent sizes:");
-    let dir = workspace_root().join("target/wasm32-wasip2/release");
-    let mut wasm: Vec<_> = std::fs::read_dir(&dir)?
-        .filter_map(Result::ok)
-        .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "wasm"))
-        .collect();
-    wasm.sort_by_key(|entry| entry.file_name());
-    for entry in wasm {
-        let bytes = entry.metadata()?.len();
-        println!(
-            "  {:<24} {:>8.1} KiB",
-            entry.file_name().to_string_lossy(),
-            bytes as f64 / 1024.0
-        );
+    report::profile(&db, &manifest, &floor_manifest, &logs, &workloads(&bearer)).await?;
+    let _ = std::fs::remove_dir_all(&logs);
+    for dir in [&manifest, &floor_manifest] {
+        if let Some(parent) = dir.parent() {
+            let _ = std::fs::remove_dir_all(parent);
+        }
     }
     Ok(())
+}
+
+pub fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
 }

@@ -2,10 +2,9 @@
 
 use spin_sdk::http::{Params, Request, Response, Router};
 use spin_sdk::http_component;
-use taskspin_accounts::{Authenticated, authenticate};
+use taskspin_accounts::signed_in;
 use taskspin_assistant::conversations::{ConversationList, Conversations};
 use taskspin_assistant::{ChatError, ChatRequest, Person, Provider, chat};
-use taskspin_db::Db;
 use taskspin_domain::account;
 use taskspin_domain::quick_add::ParseContext;
 use taskspin_http::{ApiError, ApiResult, Problem, json, json_body};
@@ -21,13 +20,6 @@ fn handle(request: taskspin_http::Incoming) -> Response {
         router.delete("/api/conversations/:id", delete);
         router.handle(request)
     })
-}
-
-fn signed_in(request: &Request, work: impl FnOnce(&Db, &Authenticated) -> ApiResult) -> ApiResult {
-    let db = Db::connect()?;
-    let auth = authenticate(&db, request)?;
-    let response = work(&db, &auth)?;
-    Ok(auth.finish(response))
 }
 
 fn provider() -> ApiResult<Provider> {

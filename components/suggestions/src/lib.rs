@@ -3,7 +3,7 @@
 
 use spin_sdk::http::{Params, Request, Response, Router};
 use spin_sdk::http_component;
-use taskspin_accounts::{Authenticated, authenticate};
+use taskspin_accounts::{Authenticated, signed_in};
 use taskspin_agents::preferences::AgentPreferences;
 use taskspin_agents::suggestions::{Accepted, PendingCount, Refusal, SuggestionList, Suggestions};
 use taskspin_db::Db;
@@ -21,13 +21,6 @@ fn handle(request: taskspin_http::Incoming) -> Response {
         router.put("/api/preferences/agents", put_preferences);
         router.handle(request)
     })
-}
-
-fn signed_in(request: &Request, work: impl FnOnce(&Db, &Authenticated) -> ApiResult) -> ApiResult {
-    let db = Db::connect()?;
-    let auth = authenticate(&db, request)?;
-    let response = work(&db, &auth)?;
-    Ok(auth.finish(response))
 }
 
 fn suggestions<'a>(db: &'a Db, auth: &Authenticated) -> Suggestions<'a> {

@@ -2,8 +2,7 @@
 
 use spin_sdk::http::{Params, Request, Response, Router};
 use spin_sdk::http_component;
-use taskspin_accounts::{Authenticated, authenticate};
-use taskspin_db::Db;
+use taskspin_accounts::{Authenticated, signed_in};
 use taskspin_domain::quick_add::{self, ParseContext};
 use taskspin_domain::{Errors, account};
 use taskspin_http::{ApiResult, Problem, json, json_body};
@@ -34,11 +33,9 @@ fn with_tasks(
     request: &Request,
     work: impl FnOnce(&Tasks, &Authenticated) -> ApiResult,
 ) -> ApiResult {
-    let db = Db::connect()?;
-    let auth = authenticate(&db, request)?;
-    let tasks = Tasks::new(&db, &auth.user.id, auth.user.time_zone());
-    let response = work(&tasks, &auth)?;
-    Ok(auth.finish(response))
+    signed_in(request, |db, auth| {
+        work(&Tasks::new(db, &auth.user.id, auth.user.time_zone()), auth)
+    })
 }
 
 fn not_found() -> Problem {

@@ -116,3 +116,15 @@ fn by_session(db: &Db, token: &str) -> ApiResult<Authenticated> {
         set_cookie,
     })
 }
+
+/// Connects, authenticates, runs `work` for the signed-in user, and renews
+/// the session cookie on its response: the frame of every signed-in handler.
+pub fn signed_in(
+    request: &Request,
+    work: impl FnOnce(&Db, &Authenticated) -> ApiResult,
+) -> ApiResult {
+    let db = Db::connect()?;
+    let auth = authenticate(&db, request)?;
+    let response = work(&db, &auth)?;
+    Ok(auth.finish(response))
+}

@@ -3,7 +3,7 @@
 
 use spin_sdk::http::{IntoResponse, Method, Request, Response};
 use spin_sdk::http_component;
-use taskspin_accounts::{Credential, authenticate};
+use taskspin_accounts::{Credential, authenticate, csrf};
 use taskspin_assistant::mcp::{self, Reply};
 use taskspin_assistant::tools::Toolbox;
 use taskspin_db::Db;
@@ -21,7 +21,9 @@ fn answer(request: &Request) -> ApiResult {
             .with_header("allow", "POST")
             .into());
     }
-    if !from_allowed_origin(request) {
+    // The transport's guard against DNS rebinding: a browser's request must
+    // come from this server's own origin.
+    if !csrf::from_own_origin(request) {
         return Err(Problem::new(403, "Requests from other web origins are refused.").into());
     }
     let db = Db::connect()?;
@@ -43,15 +45,4 @@ fn answer(request: &Request) -> ApiResult {
             .build(),
         Reply::Accepted => Response::new(202, ()),
     })
-}
-
-/// The transport's guard against DNS rebinding: a browser's `Origin`, when
-/// sent, must be this server's own.
-fn from_allowed_origin(request: &Request) -> bool {
-    let Some(origin) = request.header("origin").and_then(|v| v.as_str()) else {
-        return true;
-    };
-    let host = request.header("host").and_then(|v| v.as_str());
-    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
-    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }

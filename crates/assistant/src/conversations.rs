@@ -50,12 +50,8 @@ pub struct Message {
 /// `GET /api/conversations/{id}`: the conversation and all its messages.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Conversation {
-    pub id: String,
-    pub title: String,
-    #[schema(format = DateTime)]
-    pub created_at: String,
-    #[schema(format = DateTime)]
-    pub updated_at: String,
+    #[serde(flatten)]
+    pub summary: ConversationSummary,
     pub messages: Vec<Message>,
 }
 
@@ -182,10 +178,7 @@ impl<'a> Conversations<'a> {
             )?
             .map(message)?;
         Ok(Some(Conversation {
-            id: found.id,
-            title: found.title,
-            created_at: found.created_at,
-            updated_at: found.updated_at,
+            summary: found,
             messages,
         }))
     }

@@ -7,7 +7,12 @@
 
 const crypto = require('node:crypto');
 const express = require('express');
-const { Pool } = require('pg');
+const { Pool, types } = require('pg');
+
+// Instants come as UTC `timestamp`s and dates as text, as in Taskspin's
+// statements; keep pg from turning them into local-time Dates.
+types.setTypeParser(types.builtins.TIMESTAMP, (text) => text);
+types.setTypeParser(types.builtins.DATE, (text) => text);
 
 const pool = new Pool({ max: Number(process.env.PEER_POOL || 64) });
 const app = express();
@@ -17,9 +22,9 @@ app.use(express.json({ limit: '1mb' }));
 
 const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'];
 const TASK_COLUMNS = `t.id, t.title, t.description, t.priority, t.tags,
-  rfc3339(t.due_at) AS due_at, to_char(t.due_date, 'YYYY-MM-DD') AS due_date, t.recurrence,
-  rfc3339(t.completed_at) AS completed_at, rfc3339(t.created_at) AS created_at,
-  rfc3339(t.updated_at) AS updated_at, t.version`;
+  t.due_at AT TIME ZONE 'UTC' AS due_at, t.due_date, t.recurrence,
+  t.completed_at AT TIME ZONE 'UTC' AS completed_at, t.created_at AT TIME ZONE 'UTC' AS created_at,
+  t.updated_at AT TIME ZONE 'UTC' AS updated_at, t.version`;
 const USER_COLUMNS = `u.id::text AS id, u.email, u.display_name, u.time_zone, u.week_start,
   rfc3339(u.created_at) AS created_at`;
 const BY_TOKEN = `SELECT t.id AS token_id,
@@ -35,6 +40,19 @@ class HttpError extends Error {
   }
 }
 
+// A UTC `timestamp` ("2026-11-24 15:39:14.123456") as RFC 3339 to the millisecond.
+function rfc3339(text) {
+  return text === null ? null : new Date(`${text.replace(' ', 'T')}Z`).toISOString();
+}
+
+// The same instant in microseconds since the epoch, as the cursor stores it.
+function micros(text) {
+  if (text === null) return null;
+  const [seconds, fraction = ''] = text.split('.');
+  const whole = BigInt(Date.parse(`${seconds.replace(' ', 'T')}Z`)) * 1000n;
+  return (whole + BigInt(fraction.padEnd(6, '0'))).toString();
+}
+
 function task(row) {
   return {
     id: Number(row.id),
@@ -42,13 +60,13 @@ function task(row) {
     description: row.description,
     priority: PRIORITIES[row.priority],
     tags: row.tags,
-    due_at: row.due_at,
+    due_at: rfc3339(row.due_at),
     due_date: row.due_date,
     recurrence: row.recurrence,
     completed: row.completed_at !== null,
-    completed_at: row.completed_at,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
+    completed_at: rfc3339(row.completed_at),
+    created_at: rfc3339(row.created_at),
+    updated_at: rfc3339(row.updated_at),
     version: row.version,
   };
 }
@@ -102,7 +120,7 @@ app.get('/api/tasks', route(async (req, res) => {
   if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new HttpError(422, 'limit must be 1 to 200');
   params.push(limit + 1);
   const sql = `SELECT ${TASK_COLUMNS},
-      CASE WHEN isfinite(t.due_key) THEN (extract(epoch FROM t.due_key) * 1000000)::bigint END::text AS sort_key
+      CASE WHEN isfinite(t.due_key) THEN t.due_key AT TIME ZONE 'UTC' END AS sort_key
     FROM tasks t WHERE ${conditions.join(' AND ')}
     ORDER BY t.due_key ASC, t.id ASC LIMIT $${params.length}`;
   const { rows } = await pool.query(sql, params);
@@ -110,7 +128,7 @@ app.get('/api/tasks', route(async (req, res) => {
   let nextCursor = null;
   if (rows.length > limit) {
     const last = page[page.length - 1];
-    const cursor = { sort: 'due', descending: false, key: last.sort_key, id: Number(last.id) };
+    const cursor = { sort: 'due', descending: false, key: micros(last.sort_key), id: Number(last.id) };
     nextCursor = Buffer.from(JSON.stringify(cursor)).toString('base64url');
   }
   res.json({ tasks: page.map(task), next_cursor: nextCursor });

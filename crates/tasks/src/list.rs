@@ -3,9 +3,9 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
-use taskspin_db::ParameterValue;
+use taskspin_db::{ParameterValue, Row};
 use taskspin_domain::{Errors, FieldError, Priority};
 
 use crate::store::{TASK_COLUMNS, Task, Tasks};
@@ -43,21 +43,27 @@ impl Sort {
         }
     }
 
-    /// The sort key as the cursor stores it: microseconds for instants
-    /// (null for "no due date", which sorts last), the value otherwise.
+    /// The sort key's column: a UTC `timestamp` for instants (null for "no
+    /// due date", which sorts last), the value otherwise.
     fn key_out(self) -> &'static str {
         match self {
             Sort::Due => {
-                "CASE WHEN isfinite(t.due_key) THEN (extract(epoch FROM t.due_key) * 1000000)::bigint END::text AS sort_key"
+                "CASE WHEN isfinite(t.due_key) THEN t.due_key AT TIME ZONE 'UTC' END AS sort_key"
             }
-            Sort::Created => {
-                "(extract(epoch FROM t.created_at) * 1000000)::bigint::text AS sort_key"
-            }
-            Sort::Updated => {
-                "(extract(epoch FROM t.updated_at) * 1000000)::bigint::text AS sort_key"
-            }
+            Sort::Created => "t.created_at AT TIME ZONE 'UTC' AS sort_key",
+            Sort::Updated => "t.updated_at AT TIME ZONE 'UTC' AS sort_key",
             Sort::Priority => "t.priority::text AS sort_key",
             Sort::Title => "t.title AS sort_key",
+        }
+    }
+
+    /// A row's sort key as the cursor stores it: microseconds for instants.
+    fn key_of(self, row: &Row<'_>) -> taskspin_db::Result<Option<String>> {
+        match self {
+            Sort::Due | Sort::Created | Sort::Updated => Ok(row
+                .get::<Option<NaiveDateTime>>("sort_key")?
+                .map(|at| at.and_utc().timestamp_micros().to_string())),
+            Sort::Priority | Sort::Title => row.get("sort_key"),
         }
     }
 
@@ -309,7 +315,7 @@ impl Tasks<'_> {
         let mut tasks = Vec::with_capacity(rows.len());
         let mut last_key = None;
         for row in rows.iter().take(query.limit as usize) {
-            last_key = Some(row.get::<Option<String>>("sort_key")?);
+            last_key = Some(query.sort.key_of(&row)?);
             tasks.push(Task::from_row(&row)?);
         }
         let next_cursor = match (rows.len() > query.limit as usize, tasks.last(), last_key) {

@@ -1,4 +1,4 @@
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use taskspin_db::{Db, ParameterValue, Row};
 use taskspin_domain::{Due, Priority, Recurrence};
@@ -29,10 +29,19 @@ pub struct Task {
 }
 
 /// The select list [`Task::from_row`] decodes, for a `tasks t`.
+///
+/// Instants come as UTC `timestamp`s (the only way `spin:postgres` reads them)
+/// and are formatted here: `to_char` per column doubled a listing's cost in
+/// PostgreSQL (docs/performance.md).
 pub(crate) const TASK_COLUMNS: &str = "t.id, t.title, t.description, t.priority, t.tags, \
-     rfc3339(t.due_at) AS due_at, to_char(t.due_date, 'YYYY-MM-DD') AS due_date, t.recurrence, \
-     rfc3339(t.completed_at) AS completed_at, rfc3339(t.created_at) AS created_at, \
-     rfc3339(t.updated_at) AS updated_at, t.version";
+     t.due_at AT TIME ZONE 'UTC' AS due_at, t.due_date, t.recurrence, \
+     t.completed_at AT TIME ZONE 'UTC' AS completed_at, t.created_at AT TIME ZONE 'UTC' AS created_at, \
+     t.updated_at AT TIME ZONE 'UTC' AS updated_at, t.version";
+
+/// An instant as the API writes it: RFC 3339 in UTC, to the millisecond.
+pub(crate) fn rfc3339(at: NaiveDateTime) -> String {
+    at.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
 
 fn decode_error(column: &str, message: impl ToString) -> taskspin_db::Error {
     taskspin_db::Error::Decode {
@@ -49,7 +58,11 @@ impl Task {
             .map(serde_json::from_value)
             .transpose()
             .map_err(|e| decode_error("recurrence", e))?;
-        let completed_at: Option<String> = row.get("completed_at")?;
+        let instant = |column| {
+            row.get::<Option<NaiveDateTime>>(column)
+                .map(|at| at.map(rfc3339))
+        };
+        let completed_at = instant("completed_at")?;
         Ok(Self {
             id: row.get("id")?,
             title: row.get("title")?,
@@ -61,13 +74,15 @@ impl Task {
                 .into_iter()
                 .flatten()
                 .collect(),
-            due_at: row.get("due_at")?,
-            due_date: row.get("due_date")?,
+            due_at: instant("due_at")?,
+            due_date: row
+                .get::<Option<NaiveDate>>("due_date")?
+                .map(|date| date.format("%Y-%m-%d").to_string()),
             recurrence,
             completed: completed_at.is_some(),
             completed_at,
-            created_at: row.get("created_at")?,
-            updated_at: row.get("updated_at")?,
+            created_at: rfc3339(row.get("created_at")?),
+            updated_at: rfc3339(row.get("updated_at")?),
             version: row.get("version")?,
         })
     }

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{Duration, NaiveDate, Timelike, Utc};
+use chrono::{Duration, NaiveDate, NaiveDateTime, SecondsFormat, Timelike, Utc};
 use deadpool_postgres::{Config, Pool, Runtime};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -23,9 +23,13 @@ use tokio_postgres::types::ToSql;
 
 const PRIORITIES: [&str; 5] = ["none", "low", "medium", "high", "urgent"];
 const TASK_COLUMNS: &str = "t.id, t.title, t.description, t.priority, t.tags, \
-     rfc3339(t.due_at) AS due_at, to_char(t.due_date, 'YYYY-MM-DD') AS due_date, t.recurrence, \
-     rfc3339(t.completed_at) AS completed_at, rfc3339(t.created_at) AS created_at, \
-     rfc3339(t.updated_at) AS updated_at, t.version";
+     t.due_at AT TIME ZONE 'UTC' AS due_at, t.due_date, t.recurrence, \
+     t.completed_at AT TIME ZONE 'UTC' AS completed_at, t.created_at AT TIME ZONE 'UTC' AS created_at, \
+     t.updated_at AT TIME ZONE 'UTC' AS updated_at, t.version";
+
+fn rfc3339(at: NaiveDateTime) -> String {
+    at.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
 const USER_COLUMNS: &str = "u.id::text AS id, u.email, u.display_name, u.time_zone, u.week_start, rfc3339(u.created_at) AS created_at";
 
 struct Problem(StatusCode, String);
@@ -74,7 +78,11 @@ struct Task {
 impl Task {
     fn from_row(row: &tokio_postgres::Row) -> Result<Self> {
         let priority: i16 = row.try_get("priority")?;
-        let completed_at: Option<String> = row.try_get("completed_at")?;
+        let instant = |column| {
+            row.try_get::<_, Option<NaiveDateTime>>(column)
+                .map(|at| at.map(rfc3339))
+        };
+        let completed_at = instant("completed_at")?;
         Ok(Self {
             id: row.try_get("id")?,
             title: row.try_get("title")?,
@@ -83,13 +91,15 @@ impl Task {
                 .get(priority as usize)
                 .ok_or_else(|| Problem::from("bad priority"))?,
             tags: row.try_get("tags")?,
-            due_at: row.try_get("due_at")?,
-            due_date: row.try_get("due_date")?,
+            due_at: instant("due_at")?,
+            due_date: row
+                .try_get::<_, Option<NaiveDate>>("due_date")?
+                .map(|date| date.format("%Y-%m-%d").to_string()),
             recurrence: row.try_get("recurrence")?,
             completed: completed_at.is_some(),
             completed_at,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            created_at: rfc3339(row.try_get("created_at")?),
+            updated_at: rfc3339(row.try_get("updated_at")?),
             version: row.try_get("version")?,
         })
     }
@@ -186,7 +196,7 @@ async fn list(
     }
     params.push(&fetch);
     let sql = format!(
-        "SELECT {TASK_COLUMNS}, CASE WHEN isfinite(t.due_key) THEN (extract(epoch FROM t.due_key) * 1000000)::bigint END::text AS sort_key
+        "SELECT {TASK_COLUMNS}, CASE WHEN isfinite(t.due_key) THEN t.due_key AT TIME ZONE 'UTC' END AS sort_key
          FROM tasks t WHERE {} ORDER BY t.due_key ASC, t.id ASC LIMIT ${}",
         conditions.join(" AND "),
         params.len()
@@ -200,7 +210,8 @@ async fn list(
     let next_cursor = match (rows.len() > limit as usize, rows.get(limit as usize - 1)) {
         (true, Some(last)) => {
             let cursor = json!({"sort": "due", "descending": false,
-                "key": last.try_get::<_, Option<String>>("sort_key")?, "id": last.try_get::<_, i64>("id")?});
+                "key": last.try_get::<_, Option<NaiveDateTime>>("sort_key")?
+                    .map(|at| at.and_utc().timestamp_micros().to_string()), "id": last.try_get::<_, i64>("id")?});
             Some(URL_SAFE_NO_PAD.encode(cursor.to_string()))
         }
         _ => None,

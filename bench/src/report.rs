@@ -114,22 +114,30 @@ pub fn goals(results: &[Measured], hwm: &BTreeMap<&str, u64>, warm_start: Durati
     );
 }
 
-/// Every component the app's manifests name.
-pub fn components(root: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for manifest in ["spin.toml", "spin-migrate.toml", "spin-agent.toml"] {
-        let text = std::fs::read_to_string(root.join(manifest)).unwrap_or_default();
-        for line in text.lines() {
-            if let Some(source) = line
-                .trim()
+/// The manifests the app ships, each pushed as an OCI image of its own: the
+/// SpinApp (`spin.toml`), the migration Job and the agent's CronJob.
+const MANIFESTS: [&str; 3] = ["spin.toml", "spin-migrate.toml", "spin-agent.toml"];
+
+/// The components one manifest names.
+fn manifest_components(root: &Path, manifest: &str) -> Vec<PathBuf> {
+    let text = std::fs::read_to_string(root.join(manifest)).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| {
+            line.trim()
                 .strip_prefix("source = \"")
                 .and_then(|rest| rest.strip_suffix('"'))
                 .filter(|source| source.ends_with(".wasm"))
-            {
-                found.push(root.join(source));
-            }
-        }
-    }
+                .map(|source| root.join(source))
+        })
+        .collect()
+}
+
+/// Every component the app's manifests name.
+pub fn components(root: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = MANIFESTS
+        .iter()
+        .flat_map(|manifest| manifest_components(root, manifest))
+        .collect();
     found.sort();
     found.dedup();
     found
@@ -170,6 +178,19 @@ pub fn sizes(root: &Path) -> anyhow::Result<()> {
         verdict(total + frontend < 10_000_000),
         if largest < 2_000_000 { "under" } else { "OVER" }
     );
+    // What each image carries: spin.toml's also holds frontend/dist.
+    for manifest in MANIFESTS {
+        let components: u64 = manifest_components(root, manifest)
+            .iter()
+            .filter_map(|wasm| std::fs::metadata(wasm).ok())
+            .map(|metadata| metadata.len())
+            .sum();
+        let files = if manifest == "spin.toml" { frontend } else { 0 };
+        println!(
+            "  image of {manifest}: {:.2} MB",
+            (components + files) as f64 / 1e6
+        );
+    }
     Ok(())
 }
 

@@ -321,7 +321,7 @@ async fn the_model_calls_several_tools_in_one_turn_and_sees_their_results() {
     let system = first["messages"][0]["content"].as_str().unwrap();
     assert!(system.contains("Europe/Berlin"), "{system}");
     let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Berlin)
+        .with_timezone(&taskspin_domain::Zone::named("Europe/Berlin").unwrap())
         .format("%-d %B %Y")
         .to_string();
     assert!(system.contains(&today), "{system}");

@@ -45,8 +45,8 @@ async fn a_100k_task_listing_uses_indexes() {
     .unwrap();
     db.batch_execute("ANALYZE tasks").await.unwrap();
 
-    let first_page = ListQuery::parse("", chrono_tz::UTC).unwrap();
-    let (_, params) = list_statement(&first_page, &user_id, chrono_tz::UTC);
+    let first_page = ListQuery::parse("", taskspin_domain::Zone::UTC).unwrap();
+    let (_, params) = list_statement(&first_page, &user_id, taskspin_domain::Zone::UTC);
     assert!(!params.is_empty());
     let queries = [
         "",
@@ -65,8 +65,8 @@ async fn a_100k_task_listing_uses_indexes() {
         "due_before=2026-12-01&due_after=2026-11-01",
     ];
     for query in queries {
-        let list = ListQuery::parse(query, chrono_tz::UTC).unwrap();
-        let (sql, params) = list_statement(&list, &user_id, chrono_tz::UTC);
+        let list = ListQuery::parse(query, taskspin_domain::Zone::UTC).unwrap();
+        let (sql, params) = list_statement(&list, &user_id, taskspin_domain::Zone::UTC);
         let boxed: Vec<_> = params.iter().map(to_sql).collect();
         let refs: Vec<&(dyn ToSql + Sync)> = boxed
             .iter()

@@ -1,5 +1,6 @@
 use serde::Serialize;
 use taskspin_db::{Db, ParameterValue, Row};
+use taskspin_domain::Zone;
 
 /// An account as the API shows it (never the password hash).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -30,8 +31,8 @@ impl User {
         })
     }
 
-    pub fn time_zone(&self) -> chrono_tz::Tz {
-        self.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    pub fn time_zone(&self) -> Zone {
+        Zone::named(&self.time_zone).unwrap_or(Zone::UTC)
     }
 
     pub fn find(db: &Db, id: &str) -> taskspin_db::Result<Option<Self>> {

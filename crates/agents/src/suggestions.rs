@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, TimeZone};
 use serde::{Deserialize, Serialize};
 use taskspin_db::{Db, ParameterValue, Row};
-use taskspin_domain::{Due, Priority};
+use taskspin_domain::{Due, Priority, Zone};
 use taskspin_tasks::{Outcome, Task, TaskChanges, Tasks};
 
 /// A suggestion as the API shows it.
@@ -95,11 +95,11 @@ pub enum Refusal {
 pub struct Suggestions<'a> {
     db: &'a Db,
     user_id: String,
-    time_zone: chrono_tz::Tz,
+    time_zone: Zone,
 }
 
 impl<'a> Suggestions<'a> {
-    pub fn new(db: &'a Db, user_id: &str, time_zone: chrono_tz::Tz) -> Self {
+    pub fn new(db: &'a Db, user_id: &str, time_zone: Zone) -> Self {
         Self {
             db,
             user_id: user_id.to_owned(),

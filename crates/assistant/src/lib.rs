@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use taskspin_db::Db;
 use taskspin_domain::quick_add::ParseContext;
-use taskspin_domain::{Due, Errors, FieldError};
+use taskspin_domain::{Due, Errors, FieldError, Zone};
 
 use conversations::{Conversations, Role, ToolCall};
 use taskspin_llm::{ModelError, OpenAiSettings, Post};
@@ -107,7 +107,7 @@ pub struct Person<'u> {
 }
 
 /// `Tue 25 Nov 17:00` or `Tue 25 Nov` in the user's time zone.
-pub fn describe_due(due: Option<Due>, tz: chrono_tz::Tz) -> String {
+pub fn describe_due(due: Option<Due>, tz: Zone) -> String {
     match due {
         Some(Due::At(at)) => at
             .with_timezone(&tz)
@@ -119,7 +119,7 @@ pub fn describe_due(due: Option<Due>, tz: chrono_tz::Tz) -> String {
 }
 
 /// What the model is told about the user and the rules of the tools.
-pub fn system_prompt(now: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+pub fn system_prompt(now: DateTime<Utc>, tz: Zone) -> String {
     let local = now.with_timezone(&tz);
     format!(
         "You are the assistant of Taskspin, a to-do app. You manage the user's tasks with the tools \
@@ -224,7 +224,7 @@ mod tests {
     #[test]
     fn the_system_prompt_states_the_date_and_time_zone() {
         let now = "2026-11-24T12:00:00Z".parse().unwrap();
-        let prompt = system_prompt(now, chrono_tz::Europe::Paris);
+        let prompt = system_prompt(now, Zone::named("Europe/Paris").unwrap());
         assert!(prompt.contains("Tuesday, 24 November 2026"), "{prompt}");
         assert!(prompt.contains("13:00"), "{prompt}");
         assert!(prompt.contains("Europe/Paris"), "{prompt}");

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use serde_json::{Value, json};
 use taskspin_domain::intent::{self, Horizon, Intent, ListFilter, TaskRef};
 use taskspin_domain::quick_add::{self, ParseContext};
-use taskspin_domain::{Due, Priority, Recurrence};
+use taskspin_domain::{Due, Priority, Recurrence, Zone};
 use taskspin_tasks::{Task, TaskValues};
 
 use crate::conversations::ToolCall;
@@ -366,7 +366,7 @@ impl Responder<'_, '_> {
 }
 
 /// A listed task, one line: `- task 4: “Title” (due …, high, #tag)`.
-fn list_line(task: &Value, tz: chrono_tz::Tz) -> String {
+fn list_line(task: &Value, tz: Zone) -> String {
     let Ok(task) = serde_json::from_value::<ListedTask>(task.clone()) else {
         return format!("- {task}");
     };
@@ -412,7 +412,7 @@ struct ListedTask {
 }
 
 /// `, due Tue 25 Nov 17:00, high priority, #family`.
-fn details(task: &Task, tz: chrono_tz::Tz) -> String {
+fn details(task: &Task, tz: Zone) -> String {
     details_of(
         task.due(),
         task.priority,
@@ -427,7 +427,7 @@ fn details_of(
     priority: Priority,
     tags: &[String],
     recurrence: Option<&Recurrence>,
-    tz: chrono_tz::Tz,
+    tz: Zone,
 ) -> String {
     let mut parts = Vec::new();
     if due.is_some() {
@@ -459,11 +459,7 @@ fn capitalised(title: &str) -> String {
 }
 
 /// The end of "today", "tomorrow" or "this week" in the user's time zone.
-fn horizon_end(
-    horizon: Horizon,
-    now: DateTime<Utc>,
-    tz: chrono_tz::Tz,
-) -> (DateTime<Utc>, &'static str) {
+fn horizon_end(horizon: Horizon, now: DateTime<Utc>, tz: Zone) -> (DateTime<Utc>, &'static str) {
     let today = now.with_timezone(&tz).date_naive();
     let (days, label) = match horizon {
         Horizon::Today => (1, "today"),

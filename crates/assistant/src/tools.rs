@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use taskspin_agents::suggestions::{Refusal, Suggestion, Suggestions};
 use taskspin_db::Db;
-use taskspin_domain::FieldError;
+use taskspin_domain::{FieldError, Zone};
 use taskspin_tasks::{ListQuery, NewTask, Outcome, Task, TaskPatch, Tasks};
 
 /// A tool as models and MCP clients see it.
@@ -251,11 +251,11 @@ fn decode<T: serde::de::DeserializeOwned>(arguments: &Value) -> Result<T, ToolOu
 pub struct Toolbox<'a> {
     tasks: Tasks<'a>,
     suggestions: Suggestions<'a>,
-    time_zone: chrono_tz::Tz,
+    time_zone: Zone,
 }
 
 impl<'a> Toolbox<'a> {
-    pub fn new(db: &'a Db, user_id: &str, time_zone: chrono_tz::Tz) -> Self {
+    pub fn new(db: &'a Db, user_id: &str, time_zone: Zone) -> Self {
         Self {
             tasks: Tasks::new(db, user_id, time_zone),
             suggestions: Suggestions::new(db, user_id, time_zone),

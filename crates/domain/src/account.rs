@@ -1,6 +1,6 @@
 //! What a valid account is.
 
-use std::str::FromStr;
+use crate::zone::Zone;
 
 use chrono::Weekday;
 
@@ -49,9 +49,8 @@ pub fn name(raw: &str) -> Result<String, String> {
 }
 
 /// An IANA time zone name, such as `Europe/Berlin` or `UTC`.
-pub fn time_zone(raw: &str) -> Result<chrono_tz::Tz, String> {
-    chrono_tz::Tz::from_str(raw.trim())
-        .map_err(|_| "must be an IANA time zone such as Europe/Berlin".into())
+pub fn time_zone(raw: &str) -> Result<Zone, String> {
+    Zone::named(raw.trim()).ok_or_else(|| "must be an IANA time zone such as Europe/Berlin".into())
 }
 
 /// 0 = Sunday ... 6 = Saturday, as stored.
@@ -97,7 +96,7 @@ mod tests {
         assert!(time_zone("Mars/Olympus").is_err());
         assert_eq!(
             time_zone("Europe/Berlin").unwrap(),
-            chrono_tz::Europe::Berlin
+            crate::zone::known::Berlin
         );
         assert_eq!(week_start(1).unwrap(), Weekday::Mon);
         assert_eq!(week_start(0).unwrap(), Weekday::Sun);

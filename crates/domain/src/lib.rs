@@ -9,7 +9,9 @@ pub mod recurrence;
 pub mod task;
 pub mod urgency;
 pub mod validation;
+pub mod zone;
 
 pub use recurrence::Recurrence;
 pub use task::{Due, Priority};
 pub use validation::{Errors, FieldError};
+pub use zone::Zone;

@@ -64,10 +64,10 @@
 //!   the end; dangling `,` `;` `:` `-` at either end are dropped. If nothing
 //!   remains the title is the whole text, or "Untitled" for blank text.
 
+use crate::zone::Zone;
 use chrono::{
     DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, SecondsFormat, TimeDelta, Utc, Weekday,
 };
-use chrono_tz::Tz;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
@@ -92,7 +92,7 @@ pub struct QuickAdd {
 #[derive(Debug, Clone, Copy)]
 pub struct ParseContext {
     pub now: DateTime<Utc>,
-    pub tz: Tz,
+    pub tz: Zone,
     pub week_start: Weekday,
 }
 
@@ -189,7 +189,7 @@ fn serialize_due<S: Serializer>(due: &Option<Due>, serializer: S) -> Result<S::O
     map.end()
 }
 
-fn at_or_on(date: NaiveDate, time: Option<NaiveTime>, tz: Tz) -> Due {
+fn at_or_on(date: NaiveDate, time: Option<NaiveTime>, tz: Zone) -> Due {
     time.and_then(|t| local_to_utc(date.and_time(t), tz))
         .map_or(Due::On(date), Due::At)
 }
@@ -1247,7 +1247,7 @@ fn title(text: &str, items: &[Item], used: &[Use]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono_tz::{America::New_York, Europe::Berlin, UTC};
+    use crate::zone::known::{Berlin, New_York, UTC};
     use proptest::prelude::*;
 
     fn utc(text: &str) -> DateTime<Utc> {
@@ -1256,7 +1256,7 @@ mod tests {
             .with_timezone(&Utc)
     }
 
-    fn context(now: &str, tz: Tz, week_start: Weekday) -> ParseContext {
+    fn context(now: &str, tz: Zone, week_start: Weekday) -> ParseContext {
         ParseContext {
             now: utc(now),
             tz,
@@ -1584,8 +1584,8 @@ mod tests {
             UTC,
             New_York,
             Berlin,
-            chrono_tz::Pacific::Apia,
-            chrono_tz::Australia::Lord_Howe,
+            crate::zone::known::Apia,
+            crate::zone::known::Lord_Howe,
         ]);
         let week_start = proptest::sample::select(WEEK.to_vec());
         // 1970-01-01 .. 2100-01-01

@@ -5,11 +5,11 @@
 //! changes. Invalid values (which `validate` rejects) are clamped rather than
 //! allowed to panic, because stored data can be older than today's rules.
 
+use crate::zone::Zone;
 use chrono::{
     DateTime, Datelike, Days, MappedLocalTime, Months, NaiveDate, NaiveDateTime, Offset, TimeDelta,
     TimeZone, Utc, Weekday,
 };
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::task::Due;
@@ -106,7 +106,7 @@ impl Recurrence {
     /// that falls in a DST gap moves forward by the gap, and an ambiguous one
     /// takes the earlier instant. Only at the very end of chrono's calendar,
     /// where nothing later exists, is `due` returned unchanged.
-    pub fn next_due(&self, due: Due, tz: Tz) -> Due {
+    pub fn next_due(&self, due: Due, tz: Zone) -> Due {
         match due {
             Due::On(date) => self.next_date(date).map_or(due, Due::On),
             Due::At(instant) => {
@@ -133,7 +133,7 @@ impl Recurrence {
 
     /// The first due date for a task created `now` with no explicit date:
     /// today if today matches, else the next matching day.
-    pub fn first_due(&self, now: DateTime<Utc>, tz: Tz) -> Due {
+    pub fn first_due(&self, now: DateTime<Utc>, tz: Zone) -> Due {
         let today = now.with_timezone(&tz).date_naive();
         let first = match self {
             Recurrence::Every { .. } => Some(today),
@@ -233,7 +233,7 @@ impl Unit {
 /// going back) is the earlier instant; a time in a gap (clocks going forward)
 /// is read with the offset from before the gap, which moves it forward by the
 /// gap's length (02:30 on a spring-forward night becomes 03:30).
-pub(crate) fn local_to_utc(local: NaiveDateTime, tz: Tz) -> Option<DateTime<Utc>> {
+pub(crate) fn local_to_utc(local: NaiveDateTime, tz: Zone) -> Option<DateTime<Utc>> {
     match tz.from_local_datetime(&local) {
         MappedLocalTime::Single(at) | MappedLocalTime::Ambiguous(at, _) => {
             Some(at.with_timezone(&Utc))
@@ -318,8 +318,8 @@ mod weekday_names {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::zone::known::{Berlin, New_York, UTC};
     use chrono::NaiveTime;
-    use chrono_tz::{America::New_York, Europe::Berlin, UTC};
     use proptest::prelude::*;
     use serde_json::json;
 
@@ -331,7 +331,7 @@ mod tests {
         Due::On(date(y, m, d))
     }
 
-    fn local(tz: Tz, y: i32, m: u32, d: u32, h: u32, min: u32) -> Due {
+    fn local(tz: Zone, y: i32, m: u32, d: u32, h: u32, min: u32) -> Due {
         let naive = date(y, m, d).and_time(NaiveTime::from_hms_opt(h, min, 0).unwrap());
         Due::At(local_to_utc(naive, tz).unwrap())
     }
@@ -724,15 +724,15 @@ mod tests {
         ]
     }
 
-    fn any_tz() -> impl Strategy<Value = Tz> {
+    fn any_tz() -> impl Strategy<Value = Zone> {
         proptest::sample::select(vec![
             UTC,
             New_York,
             Berlin,
-            chrono_tz::Australia::Lord_Howe,
-            chrono_tz::Pacific::Apia,
-            chrono_tz::Asia::Kolkata,
-            chrono_tz::America::Santiago,
+            crate::zone::known::Lord_Howe,
+            crate::zone::known::Apia,
+            crate::zone::known::Kolkata,
+            crate::zone::known::Santiago,
         ])
     }
 

@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use taskspin_db::{ParameterValue, Row};
-use taskspin_domain::{Errors, FieldError, Priority};
+use taskspin_domain::{Errors, FieldError, Priority, Zone};
 
 use crate::store::{TASK_COLUMNS, Task, Tasks};
 
@@ -140,7 +140,7 @@ fn parse_enum<T: for<'de> Deserialize<'de>>(value: &str) -> Option<T> {
 }
 
 /// An instant, or a date meaning its start in the user's time zone.
-fn parse_bound(value: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>, String> {
+fn parse_bound(value: &str, tz: Zone) -> Result<DateTime<Utc>, String> {
     if let Ok(at) = taskspin_domain::task::due_at(value) {
         return Ok(at);
     }
@@ -155,7 +155,7 @@ fn parse_bound(value: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>, String> 
 impl ListQuery {
     /// Reads `status`, `priority` (comma-separated), `tag`, `due_before`,
     /// `due_after`, `q`, `sort`, `order` (`asc`/`desc`), `limit`, `cursor`.
-    pub fn parse(query: &str, tz: chrono_tz::Tz) -> Result<Self, Vec<FieldError>> {
+    pub fn parse(query: &str, tz: Zone) -> Result<Self, Vec<FieldError>> {
         let mut errors = Errors::default();
         let mut list = ListQuery::default();
         let mut order = None;
@@ -233,7 +233,7 @@ pub struct Page {
 pub fn list_statement(
     query: &ListQuery,
     user_id: &str,
-    time_zone: chrono_tz::Tz,
+    time_zone: Zone,
 ) -> (String, Vec<ParameterValue>) {
     let mut params = vec![ParameterValue::Uuid(user_id.to_owned())];
     let mut param = |value: ParameterValue| {
@@ -340,7 +340,7 @@ mod tests {
 
     #[test]
     fn parses_filters_and_rejects_unknown_parameters() {
-        let tz = chrono_tz::UTC;
+        let tz = Zone::UTC;
         let query = ListQuery::parse(
             "status=all&priority=high,urgent&tag=Home&q=milk&sort=title&limit=10",
             tz,
@@ -369,14 +369,14 @@ mod tests {
         };
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor.clone()));
         let query = format!("cursor={}", cursor.encode());
-        assert!(ListQuery::parse(&query, chrono_tz::UTC).is_ok());
-        assert!(ListQuery::parse(&format!("{query}&sort=title"), chrono_tz::UTC).is_err());
-        assert!(ListQuery::parse("cursor=garbage", chrono_tz::UTC).is_err());
+        assert!(ListQuery::parse(&query, Zone::UTC).is_ok());
+        assert!(ListQuery::parse(&format!("{query}&sort=title"), Zone::UTC).is_err());
+        assert!(ListQuery::parse("cursor=garbage", Zone::UTC).is_err());
     }
 
     #[test]
     fn a_date_bound_starts_the_day_in_the_users_zone() {
-        let at = parse_bound("2026-12-01", chrono_tz::Europe::Berlin).unwrap();
+        let at = parse_bound("2026-12-01", Zone::named("Europe/Berlin").unwrap()).unwrap();
         assert_eq!(at.to_rfc3339(), "2026-11-30T23:00:00+00:00");
     }
 }

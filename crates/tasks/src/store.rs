@@ -1,7 +1,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use taskspin_db::{Db, ParameterValue, Row};
-use taskspin_domain::{Due, Priority, Recurrence};
+use taskspin_domain::{Due, Priority, Recurrence, Zone};
 
 use crate::input::{TaskChanges, TaskValues, due_columns};
 
@@ -123,7 +123,7 @@ pub enum Outcome<T> {
 pub struct Tasks<'a> {
     db: &'a Db,
     user_id: String,
-    time_zone: chrono_tz::Tz,
+    time_zone: Zone,
 }
 
 pub(crate) fn due_params(due: Option<Due>) -> [ParameterValue; 2] {
@@ -155,7 +155,7 @@ fn version_param(if_match: Option<i32>) -> ParameterValue {
 }
 
 impl<'a> Tasks<'a> {
-    pub fn new(db: &'a Db, user_id: &str, time_zone: chrono_tz::Tz) -> Self {
+    pub fn new(db: &'a Db, user_id: &str, time_zone: Zone) -> Self {
         Self {
             db,
             user_id: user_id.to_owned(),
@@ -175,7 +175,7 @@ impl<'a> Tasks<'a> {
         ParameterValue::Uuid(self.user_id.clone())
     }
 
-    pub(crate) fn time_zone(&self) -> chrono_tz::Tz {
+    pub(crate) fn time_zone(&self) -> Zone {
         self.time_zone
     }
 

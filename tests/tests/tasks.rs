@@ -505,3 +505,72 @@ async fn quick_add_parses_and_creates_while_parse_only_previews() {
         .unwrap();
     assert_eq!(empty.status(), 422);
 }
+
+#[tokio::test]
+async fn date_bounds_start_the_day_in_the_users_time_zone() {
+    let app = TestApp::spawn().await;
+    // Test accounts live in Europe/Berlin, where December starts at 23:00 UTC.
+    let ann = Account::new(&app, "ann@example.org").await;
+    ann.create_task(json!({"title": "Late on the 30th", "due_at": "2026-11-30T22:30:00Z"}))
+        .await;
+    ann.create_task(json!({"title": "Early on the 1st", "due_at": "2026-11-30T23:30:00Z"}))
+        .await;
+    assert_eq!(
+        ann.task_titles("due_before=2026-12-01").await,
+        ["Late on the 30th"]
+    );
+    assert_eq!(
+        ann.task_titles("due_after=2026-12-01").await,
+        ["Early on the 1st"]
+    );
+}
+
+/// The listing authenticates in its own statement (`Me`), the other
+/// endpoints through `authenticate`: both renew what is due.
+#[tokio::test]
+async fn requests_renew_an_aging_session_and_record_a_tokens_use() {
+    let app = TestApp::spawn().await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let token = ann.token("script").await;
+    let db = app.db.connect().await;
+    for path in ["/api/auth/me", "/api/tasks"] {
+        db.execute(
+            "UPDATE sessions SET expires_at = now() + interval '2 days'",
+            &[],
+        )
+        .await
+        .unwrap();
+        let response = ann.client.get(ann.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let cookie = response.headers()["set-cookie"].to_str().unwrap();
+        assert!(cookie.starts_with("taskspin_session="), "{path}: {cookie}");
+        let renewed: bool = db
+            .query_one(
+                "SELECT bool_and(expires_at > now() + interval '29 days') FROM sessions",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert!(renewed, "{path}");
+        let again = ann.client.get(ann.url(path)).send().await.unwrap();
+        assert!(again.headers().get("set-cookie").is_none(), "{path}");
+
+        db.execute("UPDATE api_tokens SET last_used_at = NULL", &[])
+            .await
+            .unwrap();
+        let response = reqwest::Client::new()
+            .get(ann.url(path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let used: bool = db
+            .query_one("SELECT last_used_at IS NOT NULL FROM api_tokens", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert!(used, "{path}");
+    }
+}

@@ -269,7 +269,7 @@ mod decoding {
 
         #[test]
         fn never_panics_reading_list_queries(query in any::<String>()) {
-            let _ = ListQuery::parse(&query, taskspin_domain::Zone::named("Europe/Berlin").unwrap());
+            let _ = ListQuery::parse(&query);
         }
 
         #[test]
@@ -286,7 +286,7 @@ mod decoding {
             for (name, value) in &pairs {
                 query.append_pair(name, value);
             }
-            let _ = ListQuery::parse(&query.finish(), taskspin_domain::Zone::named("Pacific/Chatham").unwrap());
+            let _ = ListQuery::parse(&query.finish());
         }
     }
 }

@@ -175,10 +175,6 @@ impl<'a> Tasks<'a> {
         ParameterValue::Uuid(self.user_id.clone())
     }
 
-    pub(crate) fn time_zone(&self) -> Zone {
-        self.time_zone
-    }
-
     fn one(&self, sql: &str, params: &[ParameterValue]) -> taskspin_db::Result<Option<Task>> {
         let rows = self.db.query(sql, params)?;
         rows.first().map(|row| Task::from_row(&row)).transpose()

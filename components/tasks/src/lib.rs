@@ -99,21 +99,26 @@ fn list(request: Request, _: Params) -> ApiResult {
     let query = ListQuery::parse(request.query())?;
     let db = Db::connect()?;
     let (page, renew) = taskspin_tasks::list(&db, &me, &query)?.ok_or_else(unauthorized)?;
-    let mut response = json(200, &page)?;
-    if let Some(cookie) = me.renew(&db, renew)? {
-        response.set_header("set-cookie", cookie);
-    }
-    Ok(response)
+    Ok(me.finish(&db, renew, json(200, &page)?)?)
 }
 
+/// Authenticates and creates in one statement, unless the task's first
+/// occurrence needs the user's time zone first.
 fn create(request: Request, _: Params) -> ApiResult {
-    with_tasks(&request, |tasks, _| {
-        let values = json_body::<NewTask>(&request)?.validate()?;
-        let task = tasks.create(&values)?;
-        let mut response = task_response(201, &task)?;
-        response.set_header("location", format!("/api/tasks/{}", task.id));
-        Ok(response)
-    })
+    let me = Me::from_request(&request)?;
+    let values = json_body::<NewTask>(&request)?.validate()?;
+    if values.needs_time_zone() {
+        return with_tasks(&request, |tasks, _| created(&tasks.create(&values)?));
+    }
+    let db = Db::connect()?;
+    let (task, renew) = taskspin_tasks::create(&db, &me, &values)?.ok_or_else(unauthorized)?;
+    Ok(me.finish(&db, renew, created(&task)?)?)
+}
+
+fn created(task: &Task) -> ApiResult {
+    let mut response = task_response(201, task)?;
+    response.set_header("location", format!("/api/tasks/{}", task.id));
+    Ok(response)
 }
 
 fn parse_text(request: &Request, auth: &Authenticated) -> ApiResult<quick_add::QuickAdd> {

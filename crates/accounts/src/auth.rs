@@ -125,9 +125,23 @@ impl Me {
         }
     }
 
+    /// Renews the credential when `me` found it due, and sends the refreshed
+    /// session cookie back on `response`.
+    pub fn finish(
+        &self,
+        db: &Db,
+        due: bool,
+        mut response: Response,
+    ) -> taskspin_db::Result<Response> {
+        if let Some(cookie) = self.renew(db, due)? {
+            response.set_header("set-cookie", cookie);
+        }
+        Ok(response)
+    }
+
     /// Renews the credential when `me` found it due; returns the refreshed
     /// session cookie to send back, if any.
-    pub fn renew(&self, db: &Db, due: bool) -> taskspin_db::Result<Option<String>> {
+    fn renew(&self, db: &Db, due: bool) -> taskspin_db::Result<Option<String>> {
         match self {
             _ if !due => Ok(None),
             Me::User(_) => Ok(None),

@@ -182,6 +182,12 @@ pub(crate) fn due_columns(due: Option<Due>) -> (Option<DateTime<Utc>>, Option<Na
 }
 
 impl TaskValues {
+    /// A recurring task without a date starts at its first occurrence, a
+    /// date in the user's time zone.
+    pub fn needs_time_zone(&self) -> bool {
+        self.due.is_none() && self.recurrence.is_some()
+    }
+
     /// The task a quick-add line describes; problems are reported on `text`.
     pub fn from_quick_add(
         parsed: &taskspin_domain::quick_add::QuickAdd,

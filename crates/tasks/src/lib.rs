@@ -10,4 +10,4 @@ mod store;
 
 pub use input::{NewTask, TaskChanges, TaskPatch, TaskValues};
 pub use list::{Bound, ListQuery, Page, Sort, Status, list, list_statement};
-pub use store::{Outcome, Task, Tasks};
+pub use store::{Outcome, Task, Tasks, create};

@@ -1,7 +1,6 @@
 //! Every filter and sort of the task listing is served by an index: with a
 //! user who owns 100,000 tasks, no plan scans the whole table.
 
-use taskspin_accounts::Me;
 use taskspin_db::ParameterValue;
 use taskspin_tasks::{ListQuery, list_statement};
 use taskspin_testkit::{Account, TestApp};
@@ -46,9 +45,8 @@ async fn a_100k_task_listing_uses_indexes() {
     .unwrap();
     db.batch_execute("ANALYZE tasks").await.unwrap();
 
-    let me = Me::User(user_id.clone());
-    let first_page = ListQuery::parse("").unwrap();
-    let (_, params) = list_statement(&first_page, &me);
+    let first_page = ListQuery::parse("", taskspin_domain::Zone::UTC).unwrap();
+    let (_, params) = list_statement(&first_page, &user_id, taskspin_domain::Zone::UTC);
     assert!(!params.is_empty());
     let queries = [
         "",
@@ -67,8 +65,8 @@ async fn a_100k_task_listing_uses_indexes() {
         "due_before=2026-12-01&due_after=2026-11-01",
     ];
     for query in queries {
-        let list = ListQuery::parse(query).unwrap();
-        let (sql, params) = list_statement(&list, &me);
+        let list = ListQuery::parse(query, taskspin_domain::Zone::UTC).unwrap();
+        let (sql, params) = list_statement(&list, &user_id, taskspin_domain::Zone::UTC);
         let boxed: Vec<_> = params.iter().map(to_sql).collect();
         let refs: Vec<&(dyn ToSql + Sync)> = boxed
             .iter()

@@ -525,8 +525,8 @@ async fn date_bounds_start_the_day_in_the_users_time_zone() {
     );
 }
 
-/// The listing authenticates in its own statement (`Me`), the other
-/// endpoints through `authenticate`: both renew what is due.
+/// Authentication renews an aging session's cookie and records a token's
+/// use, on the accounts and the tasks endpoints alike.
 #[tokio::test]
 async fn requests_renew_an_aging_session_and_record_a_tokens_use() {
     let app = TestApp::spawn().await;

@@ -2,8 +2,7 @@
 
 use spin_sdk::http::{Params, Request, Response, Router};
 use spin_sdk::http_component;
-use taskspin_accounts::{Authenticated, Me, signed_in, unauthorized};
-use taskspin_db::Db;
+use taskspin_accounts::{Authenticated, signed_in};
 use taskspin_domain::quick_add::{self, ParseContext};
 use taskspin_domain::{Errors, account};
 use taskspin_http::{ApiResult, Problem, json, json_body};
@@ -92,33 +91,21 @@ fn stale(current: &Task) -> taskspin_http::ApiError {
     .into()
 }
 
-/// Authenticates and lists in one statement, the busiest endpoint's one
-/// round trip to the database (see `taskspin_tasks::list`).
 fn list(request: Request, _: Params) -> ApiResult {
-    let me = Me::from_request(&request)?;
-    let query = ListQuery::parse(request.query())?;
-    let db = Db::connect()?;
-    let (page, renew) = taskspin_tasks::list(&db, &me, &query)?.ok_or_else(unauthorized)?;
-    Ok(me.finish(&db, renew, json(200, &page)?)?)
+    with_tasks(&request, |tasks, auth| {
+        let query = ListQuery::parse(request.query(), auth.user.time_zone())?;
+        json(200, &tasks.list(&query)?)
+    })
 }
 
-/// Authenticates and creates in one statement, unless the task's first
-/// occurrence needs the user's time zone first.
 fn create(request: Request, _: Params) -> ApiResult {
-    let me = Me::from_request(&request)?;
-    let values = json_body::<NewTask>(&request)?.validate()?;
-    if values.needs_time_zone() {
-        return with_tasks(&request, |tasks, _| created(&tasks.create(&values)?));
-    }
-    let db = Db::connect()?;
-    let (task, renew) = taskspin_tasks::create(&db, &me, &values)?.ok_or_else(unauthorized)?;
-    Ok(me.finish(&db, renew, created(&task)?)?)
-}
-
-fn created(task: &Task) -> ApiResult {
-    let mut response = task_response(201, task)?;
-    response.set_header("location", format!("/api/tasks/{}", task.id));
-    Ok(response)
+    with_tasks(&request, |tasks, _| {
+        let values = json_body::<NewTask>(&request)?.validate()?;
+        let task = tasks.create(&values)?;
+        let mut response = task_response(201, &task)?;
+        response.set_header("location", format!("/api/tasks/{}", task.id));
+        Ok(response)
+    })
 }
 
 fn parse_text(request: &Request, auth: &Authenticated) -> ApiResult<quick_add::QuickAdd> {

@@ -11,5 +11,5 @@ pub mod throttle;
 pub mod tokens;
 mod users;
 
-pub use auth::{Authenticated, Credential, Me, Presented, authenticate, signed_in, unauthorized};
+pub use auth::{Authenticated, Credential, authenticate, signed_in};
 pub use users::{USER_COLUMNS, User};

@@ -251,6 +251,7 @@ fn decode<T: serde::de::DeserializeOwned>(arguments: &Value) -> Result<T, ToolOu
 pub struct Toolbox<'a> {
     tasks: Tasks<'a>,
     suggestions: Suggestions<'a>,
+    time_zone: Zone,
 }
 
 impl<'a> Toolbox<'a> {
@@ -258,6 +259,7 @@ impl<'a> Toolbox<'a> {
         Self {
             tasks: Tasks::new(db, user_id, time_zone),
             suggestions: Suggestions::new(db, user_id, time_zone),
+            time_zone,
         }
     }
 
@@ -426,7 +428,7 @@ impl<'a> Toolbox<'a> {
             }
         }
         query.append_pair("limit", &limit.max(1).to_string());
-        ListQuery::parse(&query.finish())
+        ListQuery::parse(&query.finish(), self.time_zone)
     }
 }
 

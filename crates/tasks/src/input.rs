@@ -182,12 +182,6 @@ pub(crate) fn due_columns(due: Option<Due>) -> (Option<DateTime<Utc>>, Option<Na
 }
 
 impl TaskValues {
-    /// A recurring task without a date starts at its first occurrence, a
-    /// date in the user's time zone.
-    pub fn needs_time_zone(&self) -> bool {
-        self.due.is_none() && self.recurrence.is_some()
-    }
-
     /// The task a quick-add line describes; problems are reported on `text`.
     pub fn from_quick_add(
         parsed: &taskspin_domain::quick_add::QuickAdd,
@@ -275,7 +269,7 @@ mod decoding {
 
         #[test]
         fn never_panics_reading_list_queries(query in any::<String>()) {
-            let _ = ListQuery::parse(&query);
+            let _ = ListQuery::parse(&query, taskspin_domain::Zone::named("Europe/Berlin").unwrap());
         }
 
         #[test]
@@ -292,7 +286,7 @@ mod decoding {
             for (name, value) in &pairs {
                 query.append_pair(name, value);
             }
-            let _ = ListQuery::parse(&query.finish());
+            let _ = ListQuery::parse(&query.finish(), taskspin_domain::Zone::named("Pacific/Chatham").unwrap());
         }
     }
 }

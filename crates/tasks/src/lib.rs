@@ -9,5 +9,5 @@ pub mod requests;
 mod store;
 
 pub use input::{NewTask, TaskChanges, TaskPatch, TaskValues};
-pub use list::{Bound, ListQuery, Page, Sort, Status, list, list_statement};
-pub use store::{Outcome, Task, Tasks, create};
+pub use list::{ListQuery, Page, Sort, Status, list_statement};
+pub use store::{Outcome, Task, Tasks};

@@ -3,11 +3,10 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
-use taskspin_accounts::Me;
-use taskspin_db::{Db, ParameterValue, Row};
-use taskspin_domain::{Errors, FieldError, Priority};
+use taskspin_db::{ParameterValue, Row};
+use taskspin_domain::{Errors, FieldError, Priority, Zone};
 
 use crate::store::{TASK_COLUMNS, Task, Tasks};
 
@@ -104,22 +103,14 @@ impl Cursor {
     }
 }
 
-/// A bound on the due time: an instant, or a date meaning its start in the
-/// user's time zone (which the statement reads along with the user).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bound {
-    At(DateTime<Utc>),
-    StartOf(NaiveDate),
-}
-
 /// `GET /api/tasks` query parameters, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListQuery {
     pub status: Status,
     pub priorities: Vec<Priority>,
     pub tag: Option<String>,
-    pub due_before: Option<Bound>,
-    pub due_after: Option<Bound>,
+    pub due_before: Option<DateTime<Utc>>,
+    pub due_after: Option<DateTime<Utc>>,
     pub q: Option<String>,
     pub sort: Sort,
     pub descending: bool,
@@ -148,35 +139,23 @@ fn parse_enum<T: for<'de> Deserialize<'de>>(value: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
 }
 
-fn parse_bound(value: &str) -> Result<Bound, String> {
+/// An instant, or a date meaning its start in the user's time zone.
+fn parse_bound(value: &str, tz: Zone) -> Result<DateTime<Utc>, String> {
     if let Ok(at) = taskspin_domain::task::due_at(value) {
-        return Ok(Bound::At(at));
+        return Ok(at);
     }
-    taskspin_domain::task::due_date(value)
-        .map(Bound::StartOf)
-        .map_err(|_| "must be an RFC 3339 date-time or a date like 2026-12-01".to_owned())
-}
-
-impl Bound {
-    /// SQL for the bound's instant, sending its value as parameter `$n`.
-    fn sql(self, param: &mut impl FnMut(ParameterValue) -> usize) -> String {
-        match self {
-            Bound::At(at) => format!(
-                "${}::text::timestamptz",
-                param(ParameterValue::Str(at.to_rfc3339()))
-            ),
-            Bound::StartOf(date) => format!(
-                "(${}::text::date::timestamp AT TIME ZONE me.time_zone)",
-                param(ParameterValue::Str(date.format("%Y-%m-%d").to_string()))
-            ),
-        }
-    }
+    let date = taskspin_domain::task::due_date(value)
+        .map_err(|_| "must be an RFC 3339 date-time or a date like 2026-12-01".to_owned())?;
+    tz.from_local_datetime(&date.and_time(NaiveTime::MIN))
+        .earliest()
+        .map(|at| at.with_timezone(&Utc))
+        .ok_or_else(|| "is not a valid time in your time zone".to_owned())
 }
 
 impl ListQuery {
     /// Reads `status`, `priority` (comma-separated), `tag`, `due_before`,
     /// `due_after`, `q`, `sort`, `order` (`asc`/`desc`), `limit`, `cursor`.
-    pub fn parse(query: &str) -> Result<Self, Vec<FieldError>> {
+    pub fn parse(query: &str, tz: Zone) -> Result<Self, Vec<FieldError>> {
         let mut errors = Errors::default();
         let mut list = ListQuery::default();
         let mut order = None;
@@ -199,8 +178,10 @@ impl ListQuery {
                     }
                 }
                 "tag" => list.tag = errors.check("tag", taskspin_domain::task::tag(value)),
-                "due_before" => list.due_before = errors.check("due_before", parse_bound(value)),
-                "due_after" => list.due_after = errors.check("due_after", parse_bound(value)),
+                "due_before" => {
+                    list.due_before = errors.check("due_before", parse_bound(value, tz))
+                }
+                "due_after" => list.due_after = errors.check("due_after", parse_bound(value, tz)),
                 "q" => {
                     if value.chars().count() > 200 {
                         errors.add("q", "must be at most 200 characters");
@@ -247,27 +228,29 @@ pub struct Page {
     pub next_cursor: Option<String>,
 }
 
-/// The statement that authenticates `me` and lists their tasks for `query`,
-/// with its parameters: one row per task, each with `me`'s `renew`, or one
-/// row without a task when `me` has none, or no row when `me` is nobody.
-/// Public so a test can `EXPLAIN` exactly what runs.
-pub fn list_statement(query: &ListQuery, me: &Me) -> (String, Vec<ParameterValue>) {
-    let mut params = vec![me.key()];
+/// The statement that lists `user_id`'s tasks for `query`, with its
+/// parameters; public so a test can `EXPLAIN` exactly what runs.
+pub fn list_statement(
+    query: &ListQuery,
+    user_id: &str,
+    time_zone: Zone,
+) -> (String, Vec<ParameterValue>) {
+    let mut params = vec![ParameterValue::Uuid(user_id.to_owned())];
     let mut param = |value: ParameterValue| {
         params.push(value);
         params.len()
     };
-    let mut conditions = vec!["t.user_id = me.user_id".to_owned()];
+    let mut conditions = vec!["t.user_id = $1".to_owned()];
     match query.status {
         Status::Pending => conditions.push("t.completed_at IS NULL".into()),
         Status::Completed => conditions.push("t.completed_at IS NOT NULL".into()),
         Status::Overdue => {
+            let tz = param(ParameterValue::Str(time_zone.name().to_owned()));
             // The due_key bound lets the pending-by-due index serve the filter.
-            conditions.push(
+            conditions.push(format!(
                 "t.completed_at IS NULL AND t.due_key < now() + interval '1 day'
-                     AND (t.due_at < now() OR t.due_date < (now() AT TIME ZONE me.time_zone)::date)"
-                    .into(),
-            );
+                     AND (t.due_at < now() OR t.due_date < (now() AT TIME ZONE ${tz})::date)"
+            ));
         }
         Status::All => {}
     }
@@ -286,12 +269,13 @@ pub fn list_statement(query: &ListQuery, me: &Me) -> (String, Vec<ParameterValue
         conditions.push(format!("t.tags @> ARRAY[${n}::text]"));
     }
     if let Some(before) = query.due_before {
-        conditions.push(format!("t.due_key < {}", before.sql(&mut param)));
+        let n = param(ParameterValue::Str(before.to_rfc3339()));
+        conditions.push(format!("t.due_key < ${n}::text::timestamptz"));
     }
     if let Some(after) = query.due_after {
+        let n = param(ParameterValue::Str(after.to_rfc3339()));
         conditions.push(format!(
-            "t.due_key >= {} AND isfinite(t.due_key)",
-            after.sql(&mut param)
+            "t.due_key >= ${n}::text::timestamptz AND isfinite(t.due_key)"
         ));
     }
     if let Some(q) = &query.q {
@@ -316,74 +300,52 @@ pub fn list_statement(query: &ListQuery, me: &Me) -> (String, Vec<ParameterValue
     }
     let limit = param(ParameterValue::Int64(i64::from(query.limit) + 1));
     let sql = format!(
-        "WITH {me} SELECT me.renew, page.* FROM me LEFT JOIN LATERAL (
-             SELECT {TASK_COLUMNS}, {key_out} FROM tasks t WHERE {conditions}
-             ORDER BY {column} {direction}, t.id {direction} LIMIT ${limit}
-         ) page ON true",
-        me = me.cte(),
+        "SELECT {TASK_COLUMNS}, {key_out} FROM tasks t WHERE {conditions}
+             ORDER BY {column} {direction}, t.id {direction} LIMIT ${limit}",
         key_out = query.sort.key_out(),
         conditions = conditions.join(" AND "),
     );
     (sql, params)
 }
 
-/// A page of `me`'s tasks and whether `me`'s credential is due for renewal
-/// ([`Me::renew`]), read in one statement; `None` when `me` is nobody.
-pub fn list(db: &Db, me: &Me, query: &ListQuery) -> taskspin_db::Result<Option<(Page, bool)>> {
-    let (sql, params) = list_statement(query, me);
-    let rows = db.query(&sql, &params)?;
-    let Some(first) = rows.first() else {
-        return Ok(None);
-    };
-    let renew = first.get("renew")?;
-    let mut tasks = Vec::with_capacity(rows.len());
-    let mut last_key = None;
-    for row in rows.iter().take(query.limit as usize) {
-        if row.get::<Option<i64>>("id")?.is_none() {
-            // The row of a user without a matching task.
-            break;
-        }
-        last_key = Some(query.sort.key_of(&row)?);
-        tasks.push(Task::from_row(&row)?);
-    }
-    let next_cursor = match (rows.len() > query.limit as usize, tasks.last(), last_key) {
-        (true, Some(last), Some(key)) => Some(
-            Cursor {
-                sort: query.sort,
-                descending: query.descending,
-                key,
-                id: last.id,
-            }
-            .encode(),
-        ),
-        _ => None,
-    };
-    Ok(Some((Page { tasks, next_cursor }, renew)))
-}
-
 impl Tasks<'_> {
     pub fn list(&self, query: &ListQuery) -> taskspin_db::Result<Page> {
-        let me = Me::User(self.user_id().to_owned());
-        Ok(list(self.db(), &me, query)?.map_or_else(
-            || Page {
-                tasks: Vec::new(),
-                next_cursor: None,
-            },
-            |(page, _)| page,
-        ))
+        let (sql, params) = list_statement(query, self.user_id(), self.time_zone());
+        let rows = self.db().query(&sql, &params)?;
+        let mut tasks = Vec::with_capacity(rows.len());
+        let mut last_key = None;
+        for row in rows.iter().take(query.limit as usize) {
+            last_key = Some(query.sort.key_of(&row)?);
+            tasks.push(Task::from_row(&row)?);
+        }
+        let next_cursor = match (rows.len() > query.limit as usize, tasks.last(), last_key) {
+            (true, Some(last), Some(key)) => Some(
+                Cursor {
+                    sort: query.sort,
+                    descending: query.descending,
+                    key,
+                    id: last.id,
+                }
+                .encode(),
+            ),
+            _ => None,
+        };
+        Ok(Page { tasks, next_cursor })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
     #[test]
     fn parses_filters_and_rejects_unknown_parameters() {
-        let query =
-            ListQuery::parse("status=all&priority=high,urgent&tag=Home&q=milk&sort=title&limit=10")
-                .unwrap();
+        let tz = Zone::UTC;
+        let query = ListQuery::parse(
+            "status=all&priority=high,urgent&tag=Home&q=milk&sort=title&limit=10",
+            tz,
+        )
+        .unwrap();
         assert_eq!(query.status, Status::All);
         assert_eq!(query.priorities, vec![Priority::High, Priority::Urgent]);
         assert_eq!(query.tag.as_deref(), Some("home"));
@@ -392,7 +354,7 @@ mod tests {
             (Sort::Title, false, 10)
         );
 
-        let errors = ListQuery::parse("status=soon&limit=500&bogus=1&order=up").unwrap_err();
+        let errors = ListQuery::parse("status=soon&limit=500&bogus=1&order=up", tz).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["status", "limit", "bogus", "order"]);
     }
@@ -407,20 +369,14 @@ mod tests {
         };
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor.clone()));
         let query = format!("cursor={}", cursor.encode());
-        assert!(ListQuery::parse(&query).is_ok());
-        assert!(ListQuery::parse(&format!("{query}&sort=title")).is_err());
-        assert!(ListQuery::parse("cursor=garbage").is_err());
+        assert!(ListQuery::parse(&query, Zone::UTC).is_ok());
+        assert!(ListQuery::parse(&format!("{query}&sort=title"), Zone::UTC).is_err());
+        assert!(ListQuery::parse("cursor=garbage", Zone::UTC).is_err());
     }
 
     #[test]
-    fn a_bound_is_an_instant_or_a_date() {
-        let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        assert_eq!(parse_bound("2026-12-01"), Ok(Bound::StartOf(date)));
-        let at = parse_bound("2026-12-01T10:00:00+01:00").unwrap();
-        assert_eq!(
-            at,
-            Bound::At(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap())
-        );
-        assert!(parse_bound("soon").is_err());
+    fn a_date_bound_starts_the_day_in_the_users_zone() {
+        let at = parse_bound("2026-12-01", Zone::named("Europe/Berlin").unwrap()).unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-11-30T23:00:00+00:00");
     }
 }

@@ -1,6 +1,5 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use serde::Serialize;
-use taskspin_accounts::Me;
 use taskspin_db::{Db, ParameterValue, Row};
 use taskspin_domain::{Due, Priority, Recurrence, Zone};
 
@@ -155,38 +154,6 @@ fn version_param(if_match: Option<i32>) -> ParameterValue {
     if_match.map_or(ParameterValue::DbNull, ParameterValue::Int32)
 }
 
-/// Creates a task for `me` in the statement that authenticates them; with
-/// whether `me`'s credential is due for renewal, or `None` when `me` is
-/// nobody. The task is created as given: one whose first occurrence depends
-/// on the user's time zone ([`TaskValues::needs_time_zone`]) goes through
-/// [`Tasks::create`].
-pub fn create(db: &Db, me: &Me, values: &TaskValues) -> taskspin_db::Result<Option<(Task, bool)>> {
-    let [due_at, due_date] = due_params(values.due);
-    let rows = db.query(
-        &format!(
-            "WITH {me}, created AS (
-                 INSERT INTO tasks (user_id, title, description, priority, tags, due_at, due_date, recurrence)
-                 SELECT me.user_id, $2::text, $3::text, $4::smallint, $5::text[], $6::text::timestamptz, $7::date, $8::jsonb
-                 FROM me RETURNING *)
-             SELECT me.renew, {TASK_COLUMNS} FROM me, created t",
-            me = me.cte()
-        ),
-        &[
-            me.key(),
-            ParameterValue::Str(values.title.clone()),
-            ParameterValue::Str(values.description.clone()),
-            ParameterValue::Int16(values.priority.as_i16()),
-            tags_param(&values.tags),
-            due_at,
-            due_date,
-            recurrence_param(values.recurrence.as_ref()),
-        ],
-    )?;
-    rows.first()
-        .map(|row| Ok((Task::from_row(&row)?, row.get("renew")?)))
-        .transpose()
-}
-
 impl<'a> Tasks<'a> {
     pub fn new(db: &'a Db, user_id: &str, time_zone: Zone) -> Self {
         Self {
@@ -208,6 +175,10 @@ impl<'a> Tasks<'a> {
         ParameterValue::Uuid(self.user_id.clone())
     }
 
+    pub(crate) fn time_zone(&self) -> Zone {
+        self.time_zone
+    }
+
     fn one(&self, sql: &str, params: &[ParameterValue]) -> taskspin_db::Result<Option<Task>> {
         let rows = self.db.query(sql, params)?;
         rows.first().map(|row| Task::from_row(&row)).transpose()
@@ -221,13 +192,24 @@ impl<'a> Tasks<'a> {
                 .as_ref()
                 .map(|r| r.first_due(Utc::now(), self.time_zone))
         });
-        let values = TaskValues {
-            due,
-            ..values.clone()
-        };
-        create(self.db, &Me::User(self.user_id.clone()), &values)?
-            .map(|(task, _)| task)
-            .ok_or_else(|| decode_error("*", "INSERT returned no row"))
+        let [due_at, due_date] = due_params(due);
+        self.one(
+            &format!(
+                "INSERT INTO tasks AS t (user_id, title, description, priority, tags, due_at, due_date, recurrence)
+                 VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7, $8) RETURNING {TASK_COLUMNS}"
+            ),
+            &[
+                self.user(),
+                ParameterValue::Str(values.title.clone()),
+                ParameterValue::Str(values.description.clone()),
+                ParameterValue::Int16(values.priority.as_i16()),
+                tags_param(&values.tags),
+                due_at,
+                due_date,
+                recurrence_param(values.recurrence.as_ref()),
+            ],
+        )?
+        .ok_or_else(|| decode_error("*", "INSERT returned no row"))
     }
 
     pub fn get(&self, id: i64) -> taskspin_db::Result<Option<Task>> {

@@ -141,18 +141,34 @@ fn new_engine() -> anyhow::Result<Engine> {
         .total_tables(MAX_INSTANCES * 4)
         .total_stacks(MAX_INSTANCES)
         .max_memory_size(MAX_MEMORY_BYTES)
-        // Spin's defaults: a returned instance's first 2 MiB of memory and
-        // 512 KiB of tables are zeroed in place rather than given back to
-        // the kernel, whose unmapping cost a TLB flush on every core per
-        // request (a fifth of the host's time under load, by `perf`).
-        .linear_memory_keep_resident(2 << 20)
-        .table_keep_resident(512 << 10);
+        // Spin's defaults and the environment variables that change them: a
+        // returned instance's first 2 MiB of memory and 512 KiB of tables are
+        // zeroed in place rather than given back to the kernel, whose
+        // unmapping costs a TLB flush on every core per request (a fifth of
+        // the host's time under load, by `perf`), at the price of keeping
+        // those pages resident for every pool slot ever used.
+        .linear_memory_keep_resident(env_bytes(
+            "SPIN_WASMTIME_LINEAR_MEMORY_KEEP_RESIDENT",
+            2 << 20,
+        )?)
+        .table_keep_resident(env_bytes("SPIN_WASMTIME_TABLE_KEEP_RESIDENT", 512 << 10)?);
     let mut config = Config::new();
     config
         .wasm_component_model(true)
         .epoch_interruption(true)
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
     Ok(Engine::new(&config)?)
+}
+
+/// A byte count from the environment variable `name`, else `default`.
+fn env_bytes(name: &str, default: usize) -> anyhow::Result<usize> {
+    match std::env::var(name) {
+        Ok(value) => value
+            .trim()
+            .parse()
+            .with_context(|| format!("{name}={value} is not a number of bytes")),
+        Err(_) => Ok(default),
+    }
 }
 
 /// How often a running guest yields to the host's other work, as Spin does:

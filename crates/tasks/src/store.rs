@@ -39,7 +39,7 @@ pub(crate) const TASK_COLUMNS: &str = "t.id, t.title, t.description, t.priority,
      t.updated_at AT TIME ZONE 'UTC' AS updated_at, t.version";
 
 /// An instant as the API writes it: RFC 3339 in UTC, to the millisecond.
-pub(crate) fn rfc3339(at: NaiveDateTime) -> String {
+fn rfc3339(at: NaiveDateTime) -> String {
     at.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 

@@ -7,7 +7,10 @@
 //! ratios to the references and the goals, the host's start times,
 //! the artifact sizes, and a profile (round trips and time in the component).
 //!
-//! Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 100).
+//! Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 100);
+//! BENCH_SERVERS and BENCH_SCENARIOS (comma-separated names, e.g.
+//! `taskspin` and `create,quick`) run only those, to profile one of them,
+//! and then print no ratios, goals or profile.
 //! `taskspin-bench agents` measures the agents' pass instead.
 
 mod agents;
@@ -21,7 +24,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use load::{Report, Scenario, Workload};
-use servers::{RssSampler, Server};
+use servers::{CpuTime, RssSampler, Server};
 use taskspin_testkit::{TestApp, workspace_root};
 
 fn setting(name: &str, default: u64) -> u64 {
@@ -29,6 +32,17 @@ fn setting(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+/// A comma-separated allow-list from the environment; None when unset.
+fn only(name: &str) -> Option<Vec<String>> {
+    let value = std::env::var(name).ok()?;
+    Some(value.split(',').map(|s| s.trim().to_owned()).collect())
+}
+
+fn allowed(list: &Option<Vec<String>>, name: &str) -> bool {
+    list.as_ref()
+        .is_none_or(|names| names.iter().any(|n| n == name))
 }
 
 #[tokio::main]
@@ -97,11 +111,15 @@ pub struct Measured {
     pub key: &'static str,
     pub report: Report,
     pub peak_rss: u64,
+    /// CPU time per request: the server's and PostgreSQL's.
+    pub cpu: CpuTime,
 }
 
 async fn endpoints() -> anyhow::Result<()> {
     let seconds = setting("BENCH_SECONDS", 10);
     let connections = setting("BENCH_CONNECTIONS", 100) as usize;
+    let only_servers = only("BENCH_SERVERS");
+    let only_scenarios = only("BENCH_SCENARIOS");
     let root = workspace_root();
 
     println!("seeding: 1,000 users, 10,000 tasks for the measured one, 50 for each other");
@@ -139,11 +157,21 @@ async fn endpoints() -> anyhow::Result<()> {
     println!(
         "{connections} connections, {seconds} s per scenario (after 1 s of warm-up), load generator on the same machine\n"
     );
-    println!("{:<10} {}   {:>9}", "server", Report::header(), "peak RSS");
+    println!(
+        "{:<10} {}   {:>9} {:>12} {:>8}",
+        "server",
+        Report::header(),
+        "peak RSS",
+        "CPU/req: us",
+        "PG us"
+    );
     let mut results: Vec<Measured> = Vec::new();
     let mut warm_start = Duration::ZERO;
     let mut hwm = BTreeMap::new();
     for name in ["taskspin", "floor", "node", "axum"] {
+        if !allowed(&only_servers, name) {
+            continue;
+        }
         let server = match name {
             "taskspin" => {
                 let server = Server::spinhost(
@@ -173,7 +201,7 @@ async fn endpoints() -> anyhow::Result<()> {
             _ => Server::axum(&db).await?,
         };
         for (key, workload) in workloads(&bearer) {
-            if !serves(name, key) {
+            if !serves(name, key) || !allowed(&only_scenarios, key) {
                 continue;
             }
             load::run(
@@ -184,6 +212,7 @@ async fn endpoints() -> anyhow::Result<()> {
             )
             .await;
             let sampler = RssSampler::start(server.pid());
+            let cpu_before = CpuTime::now(server.pid());
             let report = load::run(
                 server.address,
                 &workload,
@@ -191,13 +220,20 @@ async fn endpoints() -> anyhow::Result<()> {
                 Duration::from_secs(seconds),
             )
             .await;
+            let cpu = CpuTime::now(server.pid()).per_request(cpu_before, report.count() as usize);
             let peak_rss = sampler.finish().await;
-            println!("{name:<10} {report}   {:>6.0} MiB", mib(peak_rss));
+            println!(
+                "{name:<10} {report}   {:>6.0} MiB {:>12} {:>8}",
+                mib(peak_rss),
+                cpu.server.as_micros(),
+                cpu.postgres.as_micros()
+            );
             results.push(Measured {
                 server: name,
                 key,
                 report,
                 peak_rss,
+                cpu,
             });
         }
         hwm.insert(name, server.peak_memory());
@@ -205,20 +241,23 @@ async fn endpoints() -> anyhow::Result<()> {
         seed::reset(&db, seeded).await?;
     }
 
-    report::ratios(&results);
-    report::goals(&results, &hwm, warm_start);
-    println!(
-        "\nspinhost start to first answered request (all {} components compiled): cold cache {:.0} ms, warm cache {:.0} ms",
-        report::components(&root).len(),
-        cold_start.as_secs_f64() * 1000.0,
-        warm_start.as_secs_f64() * 1000.0
-    );
-    println!(
-        "sign-in inside the component (Argon2id verify + session), median of 20 one at a time: {sign_in:.1} ms"
-    );
-    report::sizes(&root)?;
+    if only_servers.is_none() && only_scenarios.is_none() {
+        report::ratios(&results);
+        report::cpu(&results);
+        report::goals(&results, &hwm, warm_start);
+        println!(
+            "\nspinhost start to first answered request (all {} components compiled): cold cache {:.0} ms, warm cache {:.0} ms",
+            report::components(&root).len(),
+            cold_start.as_secs_f64() * 1000.0,
+            warm_start.as_secs_f64() * 1000.0
+        );
+        println!(
+            "sign-in inside the component (Argon2id verify + session), median of 20 one at a time: {sign_in:.1} ms"
+        );
+        report::sizes(&root)?;
 
-    report::profile(&db, &manifest, &floor_manifest, &logs, &workloads(&bearer)).await?;
+        report::profile(&db, &manifest, &floor_manifest, &logs, &workloads(&bearer)).await?;
+    }
     let _ = std::fs::remove_dir_all(&logs);
     for dir in [&manifest, &floor_manifest] {
         if let Some(parent) = dir.parent() {

@@ -51,6 +51,49 @@ pub fn ratios(results: &[Measured]) {
     }
 }
 
+/// CPU time per request, the server's and PostgreSQL's, for every server:
+/// on two saturated cores what a request costs decides its throughput.
+pub fn cpu(results: &[Measured]) {
+    println!(
+        "\nCPU time per request in microseconds, server + PostgreSQL (the floor: {})\n{:<14} {:>13} {:>13} {:>13}",
+        results
+            .iter()
+            .find(|m| m.server == "floor")
+            .map_or("-".to_owned(), |m| format!(
+                "{} + {}",
+                m.cpu.server.as_micros(),
+                m.cpu.postgres.as_micros()
+            )),
+        "scenario",
+        "taskspin",
+        "node",
+        "axum"
+    );
+    for key in OURS {
+        let Some(name) = find(results, "taskspin", key).map(|r| r.name.clone()) else {
+            continue;
+        };
+        let column = |server: &str| {
+            results
+                .iter()
+                .find(|m| m.server == server && m.key == key)
+                .map_or(format!("{:>13}", "-"), |m| {
+                    format!(
+                        "{:>6} + {:>4}",
+                        m.cpu.server.as_micros(),
+                        m.cpu.postgres.as_micros()
+                    )
+                })
+        };
+        println!(
+            "{name:<14} {} {} {}",
+            column("taskspin"),
+            column("node"),
+            column("axum")
+        );
+    }
+}
+
 fn verdict(met: bool) -> &'static str {
     if met { "met" } else { "NOT met" }
 }

@@ -186,6 +186,60 @@ impl RssSampler {
     }
 }
 
+/// CPU time (user and system) used so far by the server and by PostgreSQL.
+/// Under saturation throughput swings by several percent from run to run;
+/// CPU per request says more steadily what each request costs.
+#[derive(Debug, Clone, Copy)]
+pub struct CpuTime {
+    pub server: Duration,
+    /// Every process named `postgres` on the machine: the backends serving
+    /// the benchmark are most of it, but another cluster's would count too.
+    pub postgres: Duration,
+}
+
+impl CpuTime {
+    pub fn now(server: u32) -> Self {
+        let postgres = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| {
+                std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                    .is_ok_and(|comm| comm.trim() == "postgres")
+            })
+            .map(process_cpu)
+            .sum();
+        Self {
+            server: process_cpu(server),
+            postgres,
+        }
+    }
+
+    /// What was used between `earlier` and now, per request.
+    pub fn per_request(self, earlier: CpuTime, requests: usize) -> CpuTime {
+        let requests = requests.max(1) as u32;
+        CpuTime {
+            server: self.server.saturating_sub(earlier.server) / requests,
+            postgres: self.postgres.saturating_sub(earlier.postgres) / requests,
+        }
+    }
+}
+
+/// `utime` + `stime` of `/proc/<pid>/stat`, in the kernel's fixed 100 ticks
+/// per second (USER_HZ).
+fn process_cpu(pid: u32) -> Duration {
+    let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            // The command name may hold spaces; the fields follow its `)`.
+            let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
 /// A folder with a copy of `manifest` whose relative paths still reach the
 /// workspace's `target/` and `frontend/` (through links), so spinhost's
 /// compile cache (`.spin/` next to the manifest) starts out empty there.

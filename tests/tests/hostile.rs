@@ -1,7 +1,8 @@
 //! Hostile input: another user's ids on every endpoint that takes one (read
 //! from the OpenAPI document, so a new endpoint joins the matrix by itself),
 //! SQL metacharacters and Unicode edge cases in every text field, oversized
-//! bodies, session fixation and credentials reused after sign-out.
+//! bodies, deeply nested JSON, session fixation and credentials reused after
+//! sign-out.
 
 use std::time::{Duration, Instant};
 
@@ -125,6 +126,71 @@ async fn another_users_ids_answer_404_on_every_endpoint_and_change_nothing() {
         .get(&format!("/api/conversations/{}", owned.conversation))
         .await;
     assert_eq!(conversation["messages"].as_array().map(Vec::len), Some(2));
+}
+
+/// Every body is decoded recursively, one stack frame per level, and each
+/// instance's stack is 256 KiB (`.cargo/config.toml`): JSON nested as deep
+/// as the decoder allows must be decoded, and deeper JSON refused, on every
+/// operation that takes a body, without trapping the instance.
+#[tokio::test]
+async fn deeply_nested_json_is_decoded_or_refused_on_every_endpoint() {
+    let app = TestApp::spawn().await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let owned = ann_owns(&app, &ann).await;
+    // serde_json stops at 128 levels.
+    let nested = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+
+    let document = ann.get("/api/openapi.json").await;
+    let mut operations = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if operation.get("requestBody").is_some() {
+                let url = ann.url(&if path.contains('{') {
+                    with_anns_id(path, &owned)
+                } else {
+                    path.clone()
+                });
+                operations.push((method.to_uppercase(), url));
+            }
+        }
+    }
+    assert!(operations.len() >= 10, "{operations:?}");
+    let send = |method: &str, url: &str, body: String| {
+        ann.client
+            .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), url)
+            .bearer_auth(&owned.token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    for (method, url) in &operations {
+        for depth in [127, 100_000] {
+            let status = send(method, url, nested(depth)).await.unwrap().status();
+            assert!(
+                status.is_client_error(),
+                "{method} {url}, nested {depth} deep: {status}"
+            );
+        }
+    }
+    // MCP reads any JSON-RPC message into a tree before looking at it; the
+    // tree may arrive as a batch or inside a tool's arguments.
+    for depth in [126, 100_000] {
+        let call = format!(
+            r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":"list_tasks","arguments":{{"q":{}}}}}}}"#,
+            nested(depth - 4)
+        );
+        for body in [nested(depth), call] {
+            let response = send("POST", &app.url("/mcp"), body).await.unwrap();
+            let status = response.status();
+            let answer = response.text().await.unwrap();
+            println!("/mcp {depth}: {status} {answer}");
+            assert!(
+                !status.is_server_error() && answer.contains("\"error\""),
+                "/mcp, nested {depth} deep: {status} {answer}"
+            );
+        }
+    }
+    assert_eq!(ann.me().await["email"], "ann@example.org");
 }
 
 const NASTY: &[&str] = &[

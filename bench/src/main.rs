@@ -220,7 +220,7 @@ async fn endpoints() -> anyhow::Result<()> {
                 Duration::from_secs(seconds),
             )
             .await;
-            let cpu = CpuTime::now(server.pid()).per_request(cpu_before, report.count() as usize);
+            let cpu = CpuTime::now(server.pid()).per_request(cpu_before, report.count());
             let peak_rss = sampler.finish().await;
             println!(
                 "{name:<10} {report}   {:>6.0} MiB {:>12} {:>8}",

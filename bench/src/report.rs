@@ -13,11 +13,12 @@ use crate::{Measured, mib, pgcount};
 
 const OURS: [&str; 6] = ["health", "list", "search", "create", "quick", "mixed"];
 
+fn measured<'a>(results: &'a [Measured], server: &str, key: &str) -> Option<&'a Measured> {
+    results.iter().find(|m| m.server == server && m.key == key)
+}
+
 fn find<'a>(results: &'a [Measured], server: &str, key: &str) -> Option<&'a Report> {
-    results
-        .iter()
-        .find(|m| m.server == server && m.key == key)
-        .map(|m| &m.report)
+    measured(results, server, key).map(|m| &m.report)
 }
 
 fn ratio(ours: &Report, theirs: Option<&Report>) -> String {
@@ -56,37 +57,32 @@ pub fn ratios(results: &[Measured]) {
 pub fn cpu(results: &[Measured]) {
     println!(
         "\nCPU time per request in microseconds, server + PostgreSQL (the floor: {})\n{:<14} {:>13} {:>13} {:>13}",
-        results
-            .iter()
-            .find(|m| m.server == "floor")
-            .map_or("-".to_owned(), |m| format!(
-                "{} + {}",
-                m.cpu.server.as_micros(),
-                m.cpu.postgres.as_micros()
-            )),
+        measured(results, "floor", "floor").map_or("-".to_owned(), |m| format!(
+            "{} + {}",
+            m.cpu.server.as_micros(),
+            m.cpu.postgres.as_micros()
+        )),
         "scenario",
         "taskspin",
         "node",
         "axum"
     );
     for key in OURS {
-        let Some(name) = find(results, "taskspin", key).map(|r| r.name.clone()) else {
+        let Some(ours) = find(results, "taskspin", key) else {
             continue;
         };
         let column = |server: &str| {
-            results
-                .iter()
-                .find(|m| m.server == server && m.key == key)
-                .map_or(format!("{:>13}", "-"), |m| {
-                    format!(
-                        "{:>6} + {:>4}",
-                        m.cpu.server.as_micros(),
-                        m.cpu.postgres.as_micros()
-                    )
-                })
+            measured(results, server, key).map_or(format!("{:>13}", "-"), |m| {
+                format!(
+                    "{:>6} + {:>4}",
+                    m.cpu.server.as_micros(),
+                    m.cpu.postgres.as_micros()
+                )
+            })
         };
         println!(
-            "{name:<14} {} {} {}",
+            "{:<14} {} {} {}",
+            ours.name,
             column("taskspin"),
             column("node"),
             column("axum")

@@ -217,8 +217,8 @@ impl CpuTime {
     }
 
     /// What was used between `earlier` and now, per request.
-    pub fn per_request(self, earlier: CpuTime, requests: usize) -> CpuTime {
-        let requests = requests.max(1) as u32;
+    pub fn per_request(self, earlier: CpuTime, requests: u64) -> CpuTime {
+        let requests = u32::try_from(requests.max(1)).unwrap_or(u32::MAX);
         CpuTime {
             server: self.server.saturating_sub(earlier.server) / requests,
             postgres: self.postgres.saturating_sub(earlier.postgres) / requests,

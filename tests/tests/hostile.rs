@@ -128,10 +128,11 @@ async fn another_users_ids_answer_404_on_every_endpoint_and_change_nothing() {
     assert_eq!(conversation["messages"].as_array().map(Vec::len), Some(2));
 }
 
-/// Every body is decoded recursively, one stack frame per level, and each
-/// instance's stack is 256 KiB (`.cargo/config.toml`): JSON nested as deep
-/// as the decoder allows must be decoded, and deeper JSON refused, on every
-/// operation that takes a body, without trapping the instance.
+/// Each instance's stack is 256 KiB (`.cargo/config.toml`), and decoding
+/// JSON into a tree (as `/mcp` does) takes a stack frame per level: JSON
+/// nested as deep as the decoder allows, and far deeper, must be answered
+/// with an error on every operation that takes a body, never trap the
+/// instance.
 #[tokio::test]
 async fn deeply_nested_json_is_decoded_or_refused_on_every_endpoint() {
     let app = TestApp::spawn().await;
@@ -183,7 +184,6 @@ async fn deeply_nested_json_is_decoded_or_refused_on_every_endpoint() {
             let response = send("POST", &app.url("/mcp"), body).await.unwrap();
             let status = response.status();
             let answer = response.text().await.unwrap();
-            println!("/mcp {depth}: {status} {answer}");
             assert!(
                 !status.is_server_error() && answer.contains("\"error\""),
                 "/mcp, nested {depth} deep: {status} {answer}"

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
+use chrono::TimeDelta;
 use serde_json::{Value, json};
+use taskspin_testkit::clock::{self, date};
 use taskspin_testkit::{
     Account, Host, HostOptions, LlmAnswer, LlmStub, TestApp, TestDb, describe, workspace_root,
 };
@@ -32,14 +34,12 @@ async fn pending_suggestions(account: &Account) -> Vec<Value> {
 
 /// A task that became overdue two hours ago.
 fn overdue() -> Value {
-    let due = (chrono::Utc::now() - chrono::TimeDelta::hours(2)).to_rfc3339();
-    json!({"title": "Pay the bill", "due_at": due})
+    json!({"title": "Pay the bill", "due_at": clock::instant(TimeDelta::hours(-2))})
 }
 
 /// A low-priority task due in a day: the prioritization agent proposes high.
 fn due_tomorrow_low(title: &str) -> Value {
-    let due = (chrono::Utc::now() + chrono::TimeDelta::hours(24)).to_rfc3339();
-    json!({"title": title, "priority": "low", "due_at": due})
+    json!({"title": title, "priority": "low", "due_at": clock::instant(TimeDelta::hours(24))})
 }
 
 #[tokio::test]
@@ -92,7 +92,7 @@ async fn several_overdue_tasks_in_one_pass_become_one_digest() {
     let app = TestApp::spawn().await;
     let ann = Account::new(&app, "ann@example.org").await;
     for title in ["One", "Two", "Three", "Four"] {
-        ann.create_task(json!({"title": title, "due_date": "2020-01-01"}))
+        ann.create_task(json!({"title": title, "due_date": date(-3)}))
             .await;
     }
     assert_eq!(run_agent(&app.db).await["created"], 1);
@@ -112,7 +112,7 @@ async fn never_more_than_ten_per_user_per_hour_across_runs() {
     let app = TestApp::spawn().await;
     let ann = Account::new(&app, "ann@example.org").await;
     for n in 0..12 {
-        ann.create_task(json!({"title": format!("Late {n}"), "due_at": "2020-01-01T09:00:00Z"}))
+        ann.create_task(json!({"title": format!("Late {n}"), "due_at": clock::instant(TimeDelta::days(-n - 1))}))
             .await;
         run_agent(&app.db).await;
     }
@@ -155,7 +155,7 @@ async fn two_passes_at_the_same_moment_respect_the_same_limits() {
 async fn an_overloaded_pair_of_days_moves_its_least_urgent_task() {
     let app = TestApp::spawn().await;
     let ann = Account::new(&app, "ann@example.org").await;
-    let in_days = |days: i64| (chrono::Utc::now() + chrono::TimeDelta::days(days)).to_rfc3339();
+    let in_days = |days: i64| clock::instant(TimeDelta::days(days));
     ann.create_task(
         json!({"title": "Launch", "priority": "urgent", "due_at": in_days(3), "tags": ["work"]}),
     )
@@ -190,7 +190,7 @@ async fn a_dismissed_suggestion_comes_back_only_after_a_real_change() {
     let moved = ann
         .client
         .patch(ann.url(&format!("/api/tasks/{}", task["id"])))
-        .json(&json!({"due_at": "2021-01-01T09:00:00Z"}))
+        .json(&json!({"due_at": clock::instant(TimeDelta::hours(-5))}))
         .send()
         .await
         .unwrap();
@@ -228,10 +228,12 @@ async fn accepting_a_reschedule_moves_the_task_to_tomorrow() {
     let app = TestApp::spawn().await;
     let ann = Account::new(&app, "ann@example.org").await;
     let task = ann
-        .create_task(json!({"title": "Dentist", "due_date": "2020-05-05"}))
+        .create_task(json!({"title": "Dentist", "due_date": date(-2)}))
         .await;
     run_agent(&app.db).await;
     let suggestion = pending_suggestions(&ann).await[0].clone();
+    assert_eq!(suggestion["kind"], "overdue_reschedule");
+    assert_eq!(suggestion["action"], json!({"reschedule_to": date(1)}));
     let accepted = ann
         .post(&format!("/api/suggestions/{}/accept", suggestion["id"]))
         .await;
@@ -264,8 +266,15 @@ async fn switched_off_agents_and_quiet_hours_create_nothing() {
         (Some(0), Some(1))
     );
 
-    // Quiet all day long (00:00 to 23:59 in the user's zone).
-    let quiet = json!({"overdue_monitor": true, "prioritization": true, "quiet_hours": {"start": "00:00", "end": "23:59"}});
+    // Quiet from an hour ago to an hour from now in the user's zone (across
+    // midnight when it is near).
+    let local = |hours: i64| {
+        (chrono::Utc::now() + TimeDelta::hours(hours))
+            .with_timezone(&clock::zone())
+            .format("%H:%M")
+            .to_string()
+    };
+    let quiet = json!({"overdue_monitor": true, "prioritization": true, "quiet_hours": {"start": local(-1), "end": local(1)}});
     ann.client
         .put(ann.url("/api/preferences/agents"))
         .json(&quiet)
@@ -300,7 +309,7 @@ async fn suggestions_expire_when_their_task_changes_or_they_age() {
     assert_eq!(run_agent(&app.db).await["expired"], 1);
     assert!(pending_suggestions(&ann).await.is_empty());
 
-    ann.create_task(json!({"title": "Another", "due_date": "2020-02-02"}))
+    ann.create_task(json!({"title": "Another", "due_date": date(-1)}))
         .await;
     run_agent(&app.db).await;
     app.db

@@ -4,6 +4,7 @@
 //! free port, talked to over real HTTP.
 
 mod account;
+pub mod clock;
 mod cluster;
 mod database;
 mod host;
@@ -87,7 +88,7 @@ impl TestApp {
         let client = client();
         let response = client
             .post(self.url("/api/auth/signup"))
-            .json(&serde_json::json!({"email": email, "password": PASSWORD, "display_name": "Tester", "time_zone": "Europe/Berlin"}))
+            .json(&serde_json::json!({"email": email, "password": PASSWORD, "display_name": "Tester", "time_zone": clock::ZONE_NAME}))
             .send()
             .await
             .expect("sign up");

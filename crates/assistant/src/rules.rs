@@ -106,9 +106,14 @@ pub fn respond(
         Intent::Reschedule { task, when } => {
             let due = quick_add::parse(&when, context).due;
             match due {
-                None => format!(
-                    "I couldn't read “{when}” as a date. Try \"tomorrow 5pm\", \"friday\" or \"2026-12-01\"."
-                ),
+                None => {
+                    // An ISO example a week ahead, never a date in the past.
+                    let example =
+                        context.now.with_timezone(&context.tz).date_naive() + chrono::Days::new(7);
+                    format!(
+                        "I couldn't read “{when}” as a date. Try \"tomorrow 5pm\", \"friday\" or \"{example}\"."
+                    )
+                }
                 Some(due) => turn.on_task(&task, false, |turn, task| {
                     let arguments = match due {
                         Due::At(at) => json!({ "task_id": task.id, "due_at": at.to_rfc3339() }),

@@ -66,7 +66,7 @@ fn task_properties() -> Map<String, Value> {
         "description": {"type": "string", "maxLength": 10000},
         "priority": {"type": "string", "enum": ["none", "low", "medium", "high", "urgent"]},
         "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 20},
-        "due_at": {"type": ["string", "null"], "description": "A due instant, RFC 3339 with an offset, e.g. 2026-11-25T17:00:00+01:00"},
+        "due_at": {"type": ["string", "null"], "description": "A due instant, RFC 3339 with an offset (YYYY-MM-DDTHH:MM:SS+HH:MM)"},
         "due_date": {"type": ["string", "null"], "description": "A due day without a time, YYYY-MM-DD"},
         "recurrence": recurrence
     });

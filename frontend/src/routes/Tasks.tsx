@@ -10,7 +10,7 @@ import { DueChip, PriorityChip, RecurrenceChip, TagChip } from "../components/Ch
 import { Icon } from "../components/Icon";
 import { QuickAdd } from "../components/QuickAdd";
 import { useToast } from "../components/Toasts";
-import { describeDue, dueState } from "../lib/dates";
+import { dateInZone, describeDue, dueState } from "../lib/dates";
 import {
   activeFilterCount,
   DEFAULT_FILTERS,
@@ -275,7 +275,7 @@ export function Tasks() {
           </button>
         </p>
       )}
-      {list.isSuccess && tasks.length === 0 && (filtered ? <NoMatch /> : <EmptyState />)}
+      {list.isSuccess && tasks.length === 0 && (filtered ? <NoMatch /> : <EmptyState zone={zone} />)}
       {tasks.length > 0 && (
         <ul className="card divide-y divide-slate-200 dark:divide-slate-800" aria-label="Tasks" data-testid="task-list">
           {tasks.map((task, index) => (
@@ -411,7 +411,9 @@ function TaskRow({
   );
 }
 
-function EmptyState() {
+function EmptyState({ zone }: { zone: string }) {
+  // An ISO date a fortnight ahead: an example that is never in the past.
+  const isoExample = dateInZone(zone, 14);
   return (
     <div className="card space-y-3 p-6" data-testid="empty-state">
       <h2 className="text-lg font-semibold">Nothing to do yet</h2>
@@ -428,7 +430,7 @@ function EmptyState() {
         </li>
       </ul>
       <p className="muted text-sm">
-        Dates: today, tonight, tomorrow, fri, next friday, in 3 days, dec 25, 2026-12-01, at 5pm. Priority: <code>!low</code> …{" "}
+        Dates: today, tonight, tomorrow, fri, next friday, in 3 days, dec 25, {isoExample}, at 5pm. Priority: <code>!low</code> …{" "}
         <code>!urgent</code> or <code>p1</code>–<code>p4</code>. Tags: <code>#word</code>. Repeats: every day, every monday, every 2
         weeks. “Quoted text” stays as written.
       </p>

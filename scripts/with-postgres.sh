@@ -2,6 +2,8 @@
 # Runs a command with DATABASE_URL pointing at a PostgreSQL server:
 # the one DATABASE_URL already names, else the one on 127.0.0.1:5432, else a
 # throwaway cluster in a temporary directory, stopped when the command ends.
+# PG_THROWAWAY=1 always starts a throwaway cluster (scripts/shifted-clock.sh
+# needs a server that runs on its shifted clock).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -18,9 +20,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ -n "${DATABASE_URL:-}" ]; then
+if [ "${PG_THROWAWAY:-}" != 1 ] && [ -n "${DATABASE_URL:-}" ]; then
   accepts "$DATABASE_URL" || { echo "with-postgres: no server answers at DATABASE_URL" >&2; exit 1; }
-elif accepts "postgres://postgres@127.0.0.1:5432/postgres"; then
+elif [ "${PG_THROWAWAY:-}" != 1 ] && accepts "postgres://postgres@127.0.0.1:5432/postgres"; then
   export DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres"
 else
   cluster=$(mktemp -d /tmp/taskspin-pg.XXXXXX)

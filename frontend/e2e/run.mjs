@@ -39,10 +39,24 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
+// Under scripts/shifted-clock.sh every process runs on a clock shifted by
+// libfaketime (LD_PRELOAD), which Chromium does not survive: the browser starts
+// without it and gets the same shifted time through Playwright's clock, set
+// from this process's (shifted) clock and flowing from there.
+const shiftedClock = Boolean(process.env.FAKETIME);
+const browserEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => name !== "LD_PRELOAD" && !name.startsWith("FAKETIME")),
+);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-dev-shm-usage"],
+  env: browserEnv,
 });
+async function newContext(options) {
+  const context = await browser.newContext(options);
+  if (shiftedClock) await context.clock.install({ time: Date.now() });
+  return context;
+}
 const problems = [];
 function watch(page) {
   page.on("console", (message) => {
@@ -53,7 +67,7 @@ function watch(page) {
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
 }
 
-const desktop = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: "light", timezoneId: "Europe/Berlin" });
+const desktop = await newContext({ viewport: { width: 1280, height: 860 }, colorScheme: "light", timezoneId: "Europe/Berlin" });
 desktop.setDefaultTimeout(15_000);
 const page = await desktop.newPage();
 watch(page);
@@ -327,7 +341,7 @@ try {
     await shot("settings-desktop-light");
     await accessible(page, "settings, light");
 
-    const phone = await browser.newContext({
+    const phone = await newContext({
       viewport: { width: 375, height: 812 },
       deviceScaleFactor: 2,
       isMobile: true,
@@ -374,6 +388,13 @@ try {
     }
     const count = (await apiJson("GET", "/api/tasks?status=pending&limit=200")).body.tasks.length;
     check(count === 200, `200 pending tasks (${count})`);
+    if (shiftedClock) {
+      // Playwright's clock fakes `performance` too: no paint to time here.
+      await page.goto(`${BASE}/`);
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="task"]').length > 0);
+      console.log("e2e: first meaningful paint not timed under a shifted clock");
+      return;
+    }
     const timings = [];
     for (let i = 0; i < 3; i++) {
       await page.goto(`${BASE}/`);

@@ -1,6 +1,6 @@
 //! `/api/auth/...`: accounts, sessions and personal access tokens.
 
-use spin_sdk::http::{Params, Request, Response, Router};
+use spin_sdk::http::{Params, Request, Response};
 use spin_sdk::http_component;
 use taskspin_accounts::requests::{
     ChangePassword, ConfirmPassword, CreatedToken, NewToken, SignIn, SignUp, TokenList, UpdateMe,
@@ -10,12 +10,12 @@ use taskspin_accounts::{
 };
 use taskspin_db::{Db, ParameterValue};
 use taskspin_domain::{Errors, account};
-use taskspin_http::{ApiError, ApiResult, Problem, json, json_body};
+use taskspin_http::{ApiError, ApiResult, Problem, Routes, json, json_body};
 
 #[http_component]
 fn handle(request: taskspin_http::Incoming) -> Response {
     taskspin_http::serve("auth", request, |request| {
-        let mut router = Router::new();
+        let mut router = Routes::new();
         router.post("/api/auth/signup", sign_up);
         router.post("/api/auth/signin", sign_in);
         router.post("/api/auth/signout", sign_out);

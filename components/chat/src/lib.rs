@@ -1,19 +1,19 @@
 //! `/api/chat` and `/api/conversations/...`: the assistant in the app.
 
-use spin_sdk::http::{Params, Request, Response, Router};
+use spin_sdk::http::{Params, Request, Response};
 use spin_sdk::http_component;
 use taskspin_accounts::signed_in;
 use taskspin_assistant::conversations::{ConversationList, Conversations};
 use taskspin_assistant::{ChatError, ChatRequest, Person, Provider, chat};
 use taskspin_domain::account;
 use taskspin_domain::quick_add::ParseContext;
-use taskspin_http::{ApiError, ApiResult, Problem, json, json_body};
+use taskspin_http::{ApiError, ApiResult, Problem, Routes, json, json_body};
 use taskspin_llm::transport;
 
 #[http_component]
 fn handle(request: taskspin_http::Incoming) -> Response {
     taskspin_http::serve("chat", request, |request| {
-        let mut router = Router::new();
+        let mut router = Routes::new();
         router.post("/api/chat", send);
         router.get("/api/conversations", list);
         router.get("/api/conversations/:id", get);

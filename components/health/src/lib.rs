@@ -3,16 +3,16 @@
 //! schema is at least the version this build expects.
 
 use serde::Serialize;
-use spin_sdk::http::{Params, Request, Response, Router};
+use spin_sdk::http::{Params, Request, Response};
 use spin_sdk::http_component;
 use taskspin_db::Db;
-use taskspin_http::{ApiResult, json};
+use taskspin_http::{ApiResult, Routes, json};
 use taskspin_migrations::LATEST_VERSION;
 
 #[http_component]
 fn handle(request: taskspin_http::Incoming) -> Response {
     taskspin_http::serve("health", request, |request| {
-        let mut router = Router::new();
+        let mut router = Routes::new();
         router.get("/health", liveness);
         router.get("/ready", readiness);
         router.handle(request)

@@ -1,13 +1,13 @@
 //! `GET /api/openapi.json`: the OpenAPI document, generated from the code.
 
-use spin_sdk::http::{Params, Request, Response, Router};
+use spin_sdk::http::{Params, Request, Response};
 use spin_sdk::http_component;
-use taskspin_http::{ApiResult, json};
+use taskspin_http::{ApiResult, Routes, json};
 
 #[http_component]
 fn handle(request: taskspin_http::Incoming) -> Response {
     taskspin_http::serve("openapi", request, |request| {
-        let mut router = Router::new();
+        let mut router = Routes::new();
         router.get("/api/openapi.json", document);
         router.handle(request)
     })

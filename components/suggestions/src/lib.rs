@@ -1,18 +1,18 @@
 //! `/api/suggestions/...` and `/api/preferences/agents`: what the agents
 //! propose, accepting or dismissing it, and which agents may propose.
 
-use spin_sdk::http::{Params, Request, Response, Router};
+use spin_sdk::http::{Params, Request, Response};
 use spin_sdk::http_component;
 use taskspin_accounts::{Authenticated, signed_in};
 use taskspin_agents::preferences::AgentPreferences;
 use taskspin_agents::suggestions::{Accepted, PendingCount, Refusal, SuggestionList, Suggestions};
 use taskspin_db::Db;
-use taskspin_http::{ApiResult, Problem, json, json_body};
+use taskspin_http::{ApiResult, Problem, Routes, json, json_body};
 
 #[http_component]
 fn handle(request: taskspin_http::Incoming) -> Response {
     taskspin_http::serve("suggestions", request, |request| {
-        let mut router = Router::new();
+        let mut router = Routes::new();
         router.get("/api/suggestions", list);
         router.get("/api/suggestions/count", count);
         router.post("/api/suggestions/:id/accept", accept);

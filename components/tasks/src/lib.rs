@@ -1,18 +1,18 @@
 //! `/api/tasks/...`: the signed-in user's tasks.
 
-use spin_sdk::http::{Params, Request, Response, Router};
+use spin_sdk::http::{Params, Request, Response};
 use spin_sdk::http_component;
 use taskspin_accounts::{Authenticated, signed_in};
 use taskspin_domain::quick_add::{self, ParseContext};
 use taskspin_domain::{Errors, account};
-use taskspin_http::{ApiResult, Problem, json, json_body};
+use taskspin_http::{ApiResult, Problem, Routes, json, json_body};
 use taskspin_tasks::requests::{BulkCompleted, BulkDeleted, Ids, QuickText};
 use taskspin_tasks::{ListQuery, NewTask, Outcome, Task, TaskPatch, TaskValues, Tasks};
 
 #[http_component]
 fn handle(request: taskspin_http::Incoming) -> Response {
     taskspin_http::serve("tasks", request, |request| {
-        let mut router = Router::new();
+        let mut router = Routes::new();
         router.get("/api/tasks", list);
         router.post("/api/tasks", create);
         router.post("/api/tasks/quick", quick);

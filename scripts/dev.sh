@@ -11,8 +11,10 @@ listen=${LISTEN:-127.0.0.1:3000}
 # The database named in DATABASE_URL, unless that is the server's default one.
 database=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).path.lstrip("/"))' "$DATABASE_URL")
 case "$database" in "" | postgres | template1) database=taskspin ;; esac
-if ! psql "$DATABASE_URL" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
-  psql "$DATABASE_URL" -qc "CREATE DATABASE \"$database\"" >/dev/null
+# Asked on the server's maintenance database: the named one may not exist yet.
+admin=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1])._replace(path="/postgres").geturl())' "$DATABASE_URL")
+if ! psql "$admin" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
+  psql "$admin" -qc "CREATE DATABASE \"$database\"" >/dev/null
 fi
 eval "$("$here/spin-env.sh" "$database")"
 # Plain http://127.0.0.1 in development: the session cookie cannot be Secure.

@@ -7,7 +7,7 @@ use taskspin_domain::quick_add::{self, ParseContext};
 use taskspin_domain::{Errors, account};
 use taskspin_http::{ApiResult, Problem, Routes, json, json_body};
 use taskspin_tasks::requests::{BulkCompleted, BulkDeleted, Ids, QuickText};
-use taskspin_tasks::{ListQuery, NewTask, Outcome, Task, TaskPatch, TaskValues, Tasks};
+use taskspin_tasks::{IfMatch, ListQuery, NewTask, Outcome, Task, TaskPatch, TaskValues, Tasks};
 
 #[http_component]
 fn handle(request: taskspin_http::Incoming) -> Response {
@@ -49,21 +49,15 @@ fn task_id(params: &Params) -> ApiResult<i64> {
         .ok_or_else(|| not_found().into())
 }
 
-/// `If-Match`: `*` or absent matches any version; `"N"` only version N.
-fn if_match(request: &Request) -> ApiResult<Option<i32>> {
-    let Some(value) = request.header("if-match").and_then(|v| v.as_str()) else {
-        return Ok(None);
-    };
-    let value = value.trim();
-    if value == "*" {
-        return Ok(None);
-    }
-    value
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse()
-        .map(Some)
-        .map_err(|_| Problem::new(412, "If-Match names no version of this task.").into())
+/// `If-Match`: which versions the change may apply to; 400 when malformed.
+fn if_match(request: &Request) -> ApiResult<IfMatch> {
+    IfMatch::parse(request.header("if-match").map(|v| v.as_bytes())).map_err(|_| {
+        Problem::new(
+            400,
+            "If-Match must be * or a list of entity tags, such as \"3\".",
+        )
+        .into()
+    })
 }
 
 fn task_response(status: u16, task: &Task) -> ApiResult {
@@ -110,11 +104,7 @@ fn create(request: Request, _: Params) -> ApiResult {
 
 fn parse_text(request: &Request, auth: &Authenticated) -> ApiResult<quick_add::QuickAdd> {
     let body: QuickText = json_body(request)?;
-    let mut errors = Errors::default();
-    if body.text.trim().is_empty() || body.text.chars().count() > 1000 {
-        errors.add("text", "must be 1 to 1000 characters");
-    }
-    errors.finish(Some(()))?;
+    body.validate()?;
     let context = ParseContext {
         now: chrono::Utc::now(),
         tz: auth.user.time_zone(),
@@ -170,13 +160,13 @@ fn update(request: Request, params: Params) -> ApiResult {
     with_tasks(&request, |tasks, _| {
         let id = task_id(&params)?;
         let changes = json_body::<TaskPatch>(&request)?.validate()?;
-        outcome(tasks.update(id, &changes, if_match(&request)?)?)
+        outcome(tasks.update(id, &changes, &if_match(&request)?)?)
     })
 }
 
 fn delete(request: Request, params: Params) -> ApiResult {
     with_tasks(&request, |tasks, _| {
-        match tasks.delete(task_id(&params)?, if_match(&request)?)? {
+        match tasks.delete(task_id(&params)?, &if_match(&request)?)? {
             Outcome::Done(()) => Ok(Response::new(204, ())),
             Outcome::NotFound => Err(not_found().into()),
             Outcome::Stale { current } => Err(stale(&current)),
@@ -186,12 +176,12 @@ fn delete(request: Request, params: Params) -> ApiResult {
 
 fn complete(request: Request, params: Params) -> ApiResult {
     with_tasks(&request, |tasks, _| {
-        outcome(tasks.complete(task_id(&params)?, if_match(&request)?)?)
+        outcome(tasks.complete(task_id(&params)?, &if_match(&request)?)?)
     })
 }
 
 fn reopen(request: Request, params: Params) -> ApiResult {
     with_tasks(&request, |tasks, _| {
-        outcome(tasks.reopen(task_id(&params)?, if_match(&request)?)?)
+        outcome(tasks.reopen(task_id(&params)?, &if_match(&request)?)?)
     })
 }

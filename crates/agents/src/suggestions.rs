@@ -5,7 +5,7 @@ use chrono::{NaiveDate, TimeZone};
 use serde::{Deserialize, Serialize};
 use taskspin_db::{Db, ParameterValue, Row};
 use taskspin_domain::{Due, Priority, Zone};
-use taskspin_tasks::{Outcome, Task, TaskChanges, Tasks};
+use taskspin_tasks::{IfMatch, Outcome, Task, TaskChanges, Tasks};
 
 /// A suggestion as the API shows it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -212,7 +212,9 @@ impl<'a> Suggestions<'a> {
         version: i32,
     ) -> taskspin_db::Result<Outcome<Task>> {
         let changes = match action {
-            Action::Complete(_) => return tasks.complete_in_transaction(id, Some(version)),
+            Action::Complete(_) => {
+                return tasks.complete_in_transaction(id, &IfMatch::version(version));
+            }
             Action::Acknowledge(_) => {
                 return Ok(match tasks.get(id)? {
                     Some(task) if task.version == version => Outcome::Done(task),
@@ -243,7 +245,7 @@ impl<'a> Suggestions<'a> {
                 }
             }
         };
-        tasks.update(id, &changes, Some(version))
+        tasks.update(id, &changes, &IfMatch::version(version))
     }
 
     /// A due moved to `date`: a due time keeps its local time of day.

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use taskspin_agents::suggestions::{Refusal, Suggestion, Suggestions};
 use taskspin_db::Db;
 use taskspin_domain::{FieldError, Zone};
-use taskspin_tasks::{ListQuery, NewTask, Outcome, Task, TaskPatch, Tasks};
+use taskspin_tasks::{IfMatch, ListQuery, NewTask, Outcome, Task, TaskPatch, Tasks};
 
 /// A tool as models and MCP clients see it.
 #[derive(Debug, Clone)]
@@ -277,13 +277,13 @@ impl<'a> Toolbox<'a> {
             "add_task" => self.add_task(arguments),
             "list_tasks" => self.list_tasks(arguments),
             "complete_task" => self.with_task_id(arguments, |id| {
-                Ok(match self.tasks.complete(id, None)? {
+                Ok(match self.tasks.complete(id, &IfMatch::Any)? {
                     Outcome::Done(task) => ToolOutput::ok(task_result(&task, "completed")),
                     _ => not_found(id),
                 })
             }),
             "reopen_task" => self.with_task_id(arguments, |id| {
-                Ok(match self.tasks.reopen(id, None)? {
+                Ok(match self.tasks.reopen(id, &IfMatch::Any)? {
                     Outcome::Done(task) => ToolOutput::ok(task_result(&task, "reopened")),
                     _ => not_found(id),
                 })
@@ -292,7 +292,7 @@ impl<'a> Toolbox<'a> {
                 let Some(task) = self.tasks.get(id)? else {
                     return Ok(not_found(id));
                 };
-                Ok(match self.tasks.delete(id, None)? {
+                Ok(match self.tasks.delete(id, &IfMatch::Any)? {
                     Outcome::Done(()) => ToolOutput::ok(
                         json!({ "task_id": id, "status": "deleted", "title": task.title }),
                     ),
@@ -383,7 +383,7 @@ impl<'a> Toolbox<'a> {
             Ok(changes) => changes,
             Err(errors) => return Ok(ToolOutput::error(describe_field_errors(&errors))),
         };
-        Ok(match self.tasks.update(id, &changes, None)? {
+        Ok(match self.tasks.update(id, &changes, &IfMatch::Any)? {
             Outcome::Done(task) => ToolOutput::ok(task_result(&task, "updated")),
             _ => not_found(id),
         })

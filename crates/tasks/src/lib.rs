@@ -5,9 +5,11 @@
 
 mod input;
 mod list;
+mod precondition;
 pub mod requests;
 mod store;
 
-pub use input::{NewTask, TaskChanges, TaskPatch, TaskValues};
+pub use input::{NewTask, TagName, TaskChanges, TaskPatch, TaskValues};
 pub use list::{ListQuery, Page, Sort, Status, list_statement};
+pub use precondition::{IfMatch, Malformed};
 pub use store::{Outcome, Task, Tasks};

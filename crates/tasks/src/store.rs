@@ -4,6 +4,7 @@ use taskspin_db::{Db, ParameterValue, Row};
 use taskspin_domain::{Due, Priority, Recurrence, Zone};
 
 use crate::input::{TaskChanges, TaskValues, due_columns};
+use crate::precondition::IfMatch;
 
 /// A task as the API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -150,10 +151,6 @@ fn recurrence_param(recurrence: Option<&Recurrence>) -> ParameterValue {
         .map_or(ParameterValue::DbNull, ParameterValue::Jsonb)
 }
 
-fn version_param(if_match: Option<i32>) -> ParameterValue {
-    if_match.map_or(ParameterValue::DbNull, ParameterValue::Int32)
-}
-
 impl<'a> Tasks<'a> {
     pub fn new(db: &'a Db, user_id: &str, time_zone: Zone) -> Self {
         Self {
@@ -233,7 +230,7 @@ impl<'a> Tasks<'a> {
         &self,
         id: i64,
         changes: &TaskChanges,
-        if_match: Option<i32>,
+        if_match: &IfMatch,
     ) -> taskspin_db::Result<Outcome<Task>> {
         let [due_at, due_date] = due_params(changes.due.flatten());
         let updated = self.one(
@@ -248,7 +245,7 @@ impl<'a> Tasks<'a> {
                     recurrence = CASE WHEN $10 THEN $11 ELSE t.recurrence END,
                     updated_at = now(),
                     version = t.version + 1
-                 WHERE t.id = $1 AND t.user_id = $2 AND ($12::int IS NULL OR t.version = $12)
+                 WHERE t.id = $1 AND t.user_id = $2 AND ($12::int[] IS NULL OR t.version = ANY($12))
                  RETURNING {TASK_COLUMNS}"
             ),
             &[
@@ -274,7 +271,7 @@ impl<'a> Tasks<'a> {
                 due_date,
                 ParameterValue::Boolean(changes.recurrence.is_some()),
                 recurrence_param(changes.recurrence.as_ref().and_then(Option::as_ref)),
-                version_param(if_match),
+                if_match.param(),
             ],
         )?;
         match updated {
@@ -283,10 +280,10 @@ impl<'a> Tasks<'a> {
         }
     }
 
-    pub fn delete(&self, id: i64, if_match: Option<i32>) -> taskspin_db::Result<Outcome<()>> {
+    pub fn delete(&self, id: i64, if_match: &IfMatch) -> taskspin_db::Result<Outcome<()>> {
         let deleted = self.db.execute(
-            "DELETE FROM tasks WHERE id = $1 AND user_id = $2 AND ($3::int IS NULL OR version = $3)",
-            &[ParameterValue::Int64(id), self.user(), version_param(if_match)],
+            "DELETE FROM tasks WHERE id = $1 AND user_id = $2 AND ($3::int[] IS NULL OR version = ANY($3))",
+            &[ParameterValue::Int64(id), self.user(), if_match.param()],
         )?;
         if deleted == 1 {
             Ok(Outcome::Done(()))
@@ -299,7 +296,7 @@ impl<'a> Tasks<'a> {
     /// A recurring task's next occurrence is created in the same transaction,
     /// exactly once: the row lock serialises concurrent completions and the
     /// unique `previous_occurrence_id` forbids a second successor.
-    pub fn complete(&self, id: i64, if_match: Option<i32>) -> taskspin_db::Result<Outcome<Task>> {
+    pub fn complete(&self, id: i64, if_match: &IfMatch) -> taskspin_db::Result<Outcome<Task>> {
         self.db
             .transaction(|_| self.complete_in_transaction(id, if_match))
     }
@@ -308,20 +305,20 @@ impl<'a> Tasks<'a> {
     pub fn complete_in_transaction(
         &self,
         id: i64,
-        if_match: Option<i32>,
+        if_match: &IfMatch,
     ) -> taskspin_db::Result<Outcome<Task>> {
         let completed = self.one(
             &format!(
                 "UPDATE tasks AS t SET completed_at = now(), updated_at = now(), version = t.version + 1
-                 WHERE t.id = $1 AND t.user_id = $2 AND t.completed_at IS NULL AND ($3::int IS NULL OR t.version = $3)
+                 WHERE t.id = $1 AND t.user_id = $2 AND t.completed_at IS NULL AND ($3::int[] IS NULL OR t.version = ANY($3))
                  RETURNING {TASK_COLUMNS}"
             ),
-            &[ParameterValue::Int64(id), self.user(), version_param(if_match)],
+            &[ParameterValue::Int64(id), self.user(), if_match.param()],
         )?;
         let Some(task) = completed else {
             return Ok(match self.get(id)? {
                 None => Outcome::NotFound,
-                Some(current) if if_match.is_some_and(|v| v != current.version) => Outcome::Stale {
+                Some(current) if !if_match.allows(current.version) => Outcome::Stale {
                     current: Box::new(current),
                 },
                 Some(current) => Outcome::Done(current),
@@ -345,20 +342,20 @@ impl<'a> Tasks<'a> {
         Ok(Outcome::Done(task))
     }
 
-    pub fn reopen(&self, id: i64, if_match: Option<i32>) -> taskspin_db::Result<Outcome<Task>> {
+    pub fn reopen(&self, id: i64, if_match: &IfMatch) -> taskspin_db::Result<Outcome<Task>> {
         let reopened = self.one(
             &format!(
                 "UPDATE tasks AS t SET completed_at = NULL, updated_at = now(), version = t.version + 1
-                 WHERE t.id = $1 AND t.user_id = $2 AND t.completed_at IS NOT NULL AND ($3::int IS NULL OR t.version = $3)
+                 WHERE t.id = $1 AND t.user_id = $2 AND t.completed_at IS NOT NULL AND ($3::int[] IS NULL OR t.version = ANY($3))
                  RETURNING {TASK_COLUMNS}"
             ),
-            &[ParameterValue::Int64(id), self.user(), version_param(if_match)],
+            &[ParameterValue::Int64(id), self.user(), if_match.param()],
         )?;
         Ok(match reopened {
             Some(task) => Outcome::Done(task),
             None => match self.get(id)? {
                 None => Outcome::NotFound,
-                Some(current) if if_match.is_some_and(|v| v != current.version) => Outcome::Stale {
+                Some(current) if !if_match.allows(current.version) => Outcome::Stale {
                     current: Box::new(current),
                 },
                 Some(current) => Outcome::Done(current),
@@ -373,7 +370,7 @@ impl<'a> Tasks<'a> {
             let mut done = Vec::new();
             let mut missing = Vec::new();
             for &id in ids {
-                match self.complete_in_transaction(id, None)? {
+                match self.complete_in_transaction(id, &IfMatch::Any)? {
                     Outcome::Done(task) => done.push(task),
                     _ => missing.push(id),
                 }

@@ -7,7 +7,8 @@ use chrono::TimeDelta;
 use serde_json::{Value, json};
 use taskspin_testkit::clock::{self, date};
 use taskspin_testkit::{
-    Account, Host, HostOptions, LlmAnswer, LlmStub, TestApp, TestDb, describe, workspace_root,
+    Account, Host, HostOptions, LlmAnswer, LlmStub, TestApp, TestDb, describe, json as json_body,
+    workspace_root,
 };
 
 /// Runs one pass through the command component; returns its summary line.
@@ -292,6 +293,33 @@ async fn switched_off_agents_and_quiet_hours_create_nothing() {
         .await
         .unwrap();
     assert_eq!(refused.status(), 422);
+    for loose in ["7:00", "+7:00", "07:0"] {
+        let bad = json!({"overdue_monitor": true, "prioritization": true, "quiet_hours": {"start": loose, "end": "08:00"}});
+        let response = ann
+            .client
+            .put(ann.url("/api/preferences/agents"))
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "{loose}: HH:MM only");
+    }
+
+    // A window from a time to itself holds no minute: no quiet hours.
+    let empty = json!({"overdue_monitor": true, "prioritization": true, "quiet_hours": {"start": "22:00", "end": "22:00"}});
+    let saved = ann
+        .client
+        .put(ann.url("/api/preferences/agents"))
+        .json(&empty)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    assert_eq!(json_body(saved).await["quiet_hours"], Value::Null);
+    assert_eq!(
+        ann.get("/api/preferences/agents").await["quiet_hours"],
+        Value::Null
+    );
 }
 
 #[tokio::test]

@@ -585,3 +585,89 @@ async fn requests_renew_an_aging_session_and_record_a_tokens_use() {
         assert!(used, "{path}");
     }
 }
+
+/// `If-Match` as RFC 9110 reads it: a list of entity tags compared strongly;
+/// anything else is a 400 that changes nothing.
+#[tokio::test]
+async fn if_match_is_a_list_of_strong_entity_tags() {
+    let app = TestApp::spawn().await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let id = ann.create_task(json!({"title": "v1"})).await["id"]
+        .as_i64()
+        .unwrap();
+    let url = ann.url(&format!("/api/tasks/{id}"));
+    let patch = |if_match: &'static str, title: &'static str| {
+        ann.client
+            .patch(&url)
+            .header("if-match", if_match)
+            .json(&json!({ "title": title }))
+            .send()
+    };
+    for malformed in ["1", "\"1", "`T", "\"1\" \"2\"", "\"1\","] {
+        let response = patch(malformed, "never").await.unwrap();
+        assert_eq!(response.status(), 400, "{malformed}");
+    }
+    assert_eq!(patch("W/\"1\"", "weak").await.unwrap().status(), 412);
+    assert_eq!(patch("\"abc\"", "foreign").await.unwrap().status(), 412);
+    assert_eq!(patch("\"7\", \"1\"", "v2").await.unwrap().status(), 200);
+    assert_eq!(patch("*", "v3").await.unwrap().status(), 200);
+    let current = body(ann.client.get(&url).send().await.unwrap()).await;
+    assert_eq!(
+        (current["title"].as_str(), current["version"].as_i64()),
+        (Some("v3"), Some(3))
+    );
+}
+
+/// Shapes the API document allows: integers written as floats, a repeated
+/// weekday; and ones it does not: a body that is an array, not an object.
+#[tokio::test]
+async fn bodies_are_read_as_the_document_describes_them() {
+    let app = TestApp::spawn().await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let task = ann
+        .create_task(json!({"title": "Gym", "recurrence": {"kind": "on_weekdays", "days": ["mon", "thu", "mon"]}}))
+        .await;
+    assert_eq!(task["recurrence"]["days"], json!(["mon", "thu"]));
+    let every = ann
+        .create_task(json!({"title": "Plants", "recurrence": {"kind": "every", "interval": 3.0, "unit": "day"}}))
+        .await;
+    assert_eq!(every["recurrence"]["interval"], 3);
+    let done = ann
+        .post_json(
+            "/api/tasks/bulk/complete",
+            &json!({"ids": [task["id"].as_f64()]}),
+        )
+        .await;
+    assert_eq!(done.status(), 200);
+    for refused in [
+        json!(["Gym"]),
+        json!({"title": "x", "recurrence": {"kind": "every", "interval": 2.5, "unit": "day"}}),
+    ] {
+        let response = ann.post_json("/api/tasks", &refused).await;
+        assert_eq!(response.status(), 422, "{refused}");
+    }
+}
+
+/// A quick-add line whose title runs past 200 characters keeps all of it: a
+/// cut title and the whole line as the description.
+#[tokio::test]
+async fn a_long_quick_add_line_keeps_every_word() {
+    let app = TestApp::spawn().await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let words = "word ".repeat(60);
+    let created = ann
+        .post_json(
+            "/api/tasks/quick",
+            &json!({"text": format!("{words}!high")}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let task = body(created).await;
+    let title = task["title"].as_str().unwrap();
+    assert!(
+        title.ends_with('…') && title.chars().count() <= 200,
+        "{title}"
+    );
+    assert_eq!(task["description"], words.trim());
+    assert_eq!(task["priority"], "high");
+}

@@ -97,7 +97,6 @@ fn get_preferences(request: Request, _: Params) -> ApiResult {
 fn put_preferences(request: Request, _: Params) -> ApiResult {
     signed_in(&request, |db, auth| {
         let preferences: AgentPreferences = json_body(&request)?;
-        preferences.save(db, &auth.user.id)??;
-        json(200, &preferences)
+        json(200, &preferences.save(db, &auth.user.id)??)
     })
 }

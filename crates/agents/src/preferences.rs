@@ -18,10 +18,11 @@ pub struct AgentPreferences {
 #[serde(deny_unknown_fields)]
 pub struct QuietHours {
     /// `HH:MM`, such as `22:00`.
-    #[schema(example = "22:00")]
+    #[schema(example = "22:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start: String,
-    /// `HH:MM`, such as `07:00`; before `start` means the next morning.
-    #[schema(example = "07:00")]
+    /// `HH:MM`, such as `07:00`; before `start` means the next morning, and
+    /// `start` itself means no quiet hours.
+    #[schema(example = "07:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub end: String,
 }
 
@@ -37,8 +38,14 @@ impl Default for AgentPreferences {
 
 fn minutes(text: &str) -> Result<i16, String> {
     let (hours, mins) = text.split_once(':').ok_or("must be HH:MM")?;
+    let two_digits = |part: &str| part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit());
     match (hours.parse::<i16>(), mins.parse::<i16>()) {
-        (Ok(h), Ok(m)) if (0..24).contains(&h) && (0..60).contains(&m) && mins.len() == 2 => {
+        (Ok(h), Ok(m))
+            if two_digits(hours)
+                && two_digits(mins)
+                && (0..24).contains(&h)
+                && (0..60).contains(&m) =>
+        {
             Ok(h * 60 + m)
         }
         _ => Err("must be a time from 00:00 to 23:59".into()),
@@ -83,14 +90,26 @@ impl AgentPreferences {
         let mut errors = Errors::default();
         let start = errors.check("quiet_hours.start", minutes(&quiet.start));
         let end = errors.check("quiet_hours.end", minutes(&quiet.end));
-        if start.is_some() && start == end {
-            errors.add("quiet_hours.end", "must differ from start");
-        }
-        errors.finish(start.zip(end)).map(Some)
+        // An empty window: no quiet hours, stored as none.
+        let window = start.zip(end).filter(|(start, end)| start != end);
+        errors.finish(Some(window))
     }
 
-    pub fn save(&self, db: &Db, user_id: &str) -> Result<taskspin_db::Result<()>, Vec<FieldError>> {
+    /// Stores the preferences; answers them as stored (an empty quiet window
+    /// becomes none).
+    pub fn save(
+        &self,
+        db: &Db,
+        user_id: &str,
+    ) -> Result<taskspin_db::Result<Self>, Vec<FieldError>> {
         let quiet = self.quiet_minutes()?;
+        let stored = Self {
+            quiet_hours: quiet.map(|(start, end)| QuietHours {
+                start: clock(start),
+                end: clock(end),
+            }),
+            ..self.clone()
+        };
         let minute = |m: Option<i16>| m.map_or(ParameterValue::DbNull, ParameterValue::Int16);
         Ok(db
             .execute(
@@ -106,7 +125,7 @@ impl AgentPreferences {
                     minute(quiet.map(|q| q.1)),
                 ],
             )
-            .map(|_| ()))
+            .map(|_| stored))
     }
 }
 
@@ -118,7 +137,7 @@ mod tests {
     fn quiet_hours_are_clock_times() {
         assert_eq!(minutes("22:00"), Ok(1320));
         assert_eq!(minutes("07:05"), Ok(425));
-        for bad in ["24:00", "7", "07:5", "aa:bb", "-1:00"] {
+        for bad in ["24:00", "7", "07:5", "aa:bb", "-1:00", "7:00", "+7:00"] {
             assert!(minutes(bad).is_err(), "{bad}");
         }
         assert_eq!(clock(425), "07:05");
@@ -129,6 +148,6 @@ mod tests {
             }),
             ..AgentPreferences::default()
         };
-        assert!(same.quiet_minutes().is_err());
+        assert_eq!(same.quiet_minutes(), Ok(None), "an empty window is none");
     }
 }

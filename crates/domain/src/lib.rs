@@ -3,6 +3,7 @@
 //! function that depends on "now" or a time zone takes them as arguments.
 
 pub mod account;
+pub mod integer;
 pub mod intent;
 pub mod quick_add;
 pub mod recurrence;

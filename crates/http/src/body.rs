@@ -18,6 +18,15 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> ApiResult<T> {
     if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
         return Err(Problem::new(400, format!("The body is not valid JSON: {error}.")).into());
     }
+    // Every body this API takes is an object; serde would also read a
+    // struct from an array of its fields in order.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(vec![FieldError {
+            field: "body".to_owned(),
+            message: "must be a JSON object".to_owned(),
+        }]
+        .into());
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();

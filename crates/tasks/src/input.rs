@@ -9,12 +9,20 @@ use taskspin_domain::{Due, Errors, FieldError, Priority, Recurrence};
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTask {
+    /// 1 to 200 characters after trimming, without NUL.
+    #[schema(
+        max_length = 200,
+        pattern = "^[^\\u0000]*[^\\u0000\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000]*$"
+    )]
     pub title: String,
+    /// Up to 10,000 characters, without NUL.
     #[serde(default)]
+    #[schema(max_length = 10000, pattern = "^[^\\u0000]*$")]
     pub description: String,
     #[serde(default)]
     pub priority: Priority,
     #[serde(default)]
+    #[schema(max_items = 20, value_type = Vec<TagName>)]
     pub tags: Vec<String>,
     /// RFC 3339 with an offset.
     #[schema(format = DateTime)]
@@ -28,9 +36,15 @@ pub struct NewTask {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskPatch {
+    #[schema(
+        max_length = 200,
+        pattern = "^[^\\u0000]*[^\\u0000\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000]*$"
+    )]
     pub title: Option<String>,
+    #[schema(max_length = 10000, pattern = "^[^\\u0000]*$")]
     pub description: Option<String>,
     pub priority: Option<Priority>,
+    #[schema(max_items = 20, value_type = Option<Vec<TagName>>)]
     pub tags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -42,6 +56,21 @@ pub struct TaskPatch {
     #[schema(value_type = Option<Recurrence>)]
     pub recurrence: Option<Option<Recurrence>>,
 }
+
+/// A tag as a request may write it: 1 to 32 characters without spaces or
+/// control characters, after any leading `#` (dropped, as is the case).
+pub struct TagName;
+
+impl utoipa::PartialSchema for TagName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^#*[^#\\u0000-\\u001F\\u007F-\\u009F\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000-\\u001F\\u007F-\\u009F\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]{0,31}$"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TagName {}
 
 /// Tells a field sent as `null` (`Some(None)`) from one not sent (`None`).
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
@@ -187,10 +216,19 @@ impl TaskValues {
         parsed: &taskspin_domain::quick_add::QuickAdd,
     ) -> Result<Self, Vec<FieldError>> {
         let mut errors = Errors::default();
-        let title = errors.check("text", rules::title(&parsed.title));
+        // A line may say more than a title holds: the title is cut, with an
+        // ellipsis, and the whole of it kept as the description.
+        let (title, description) = match parsed.title.trim() {
+            long if long.chars().count() > rules::TITLE_MAX_CHARS => {
+                let cut: String = long.chars().take(rules::TITLE_MAX_CHARS - 1).collect();
+                (format!("{}…", cut.trim_end()), long.to_owned())
+            }
+            short => (short.to_owned(), String::new()),
+        };
+        let title = errors.check("text", rules::title(&title));
         let values = title.map(|title| TaskValues {
             title,
-            description: String::new(),
+            description,
             priority: parsed.priority.unwrap_or_default(),
             tags: parsed.tags.clone(),
             due: parsed.due,

@@ -168,13 +168,14 @@ impl ListQuery {
                     None => errors.add("status", "must be pending, completed, overdue or all"),
                 },
                 "priority" => {
-                    for part in value.split(',').filter(|p| !p.is_empty()) {
-                        match Priority::parse(part) {
-                            Some(priority) => list.priorities.push(priority),
-                            None => {
-                                errors.add("priority", "must be none, low, medium, high or urgent")
-                            }
-                        }
+                    let parsed: Option<Vec<Priority>> =
+                        value.split(',').map(Priority::parse).collect();
+                    match parsed {
+                        Some(priorities) => list.priorities = priorities,
+                        None => errors.add(
+                            "priority",
+                            "must be one or more of none, low, medium, high, urgent, comma-separated",
+                        ),
                     }
                 }
                 "tag" => list.tag = errors.check("tag", taskspin_domain::task::tag(value)),

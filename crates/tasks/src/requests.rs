@@ -1,6 +1,7 @@
 //! The other bodies of the tasks API.
 
 use serde::{Deserialize, Serialize};
+use taskspin_domain::{Errors, FieldError, task::NUL_REFUSED};
 
 use crate::Task;
 
@@ -8,16 +9,39 @@ use crate::Task;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuickText {
-    /// 1 to 1000 characters, such as `Call mom tomorrow 6pm !high #family`.
-    #[schema(min_length = 1, max_length = 1000)]
+    /// 1 to 1000 characters after trimming, without NUL, such as `Call mom
+    /// tomorrow 6pm !high #family`.
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        pattern = "^[^\\u0000]*[^\\u0000\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000]*$"
+    )]
     pub text: String,
+}
+
+pub const QUICK_TEXT_MAX_CHARS: usize = 1000;
+
+impl QuickText {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Errors::default();
+        if self.text.trim().is_empty() || self.text.chars().count() > QUICK_TEXT_MAX_CHARS {
+            errors.add(
+                "text",
+                format!("must be 1 to {QUICK_TEXT_MAX_CHARS} characters"),
+            );
+        } else if self.text.contains('\0') {
+            errors.add("text", NUL_REFUSED);
+        }
+        errors.finish(Some(()))
+    }
 }
 
 /// The ids of a bulk operation.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ids {
-    #[schema(min_items = 1, max_items = 200)]
+    #[serde(deserialize_with = "taskspin_domain::integer::list")]
+    #[schema(min_items = 1, max_items = 200, value_type = Vec<taskspin_domain::integer::JsonSafe>)]
     pub ids: Vec<i64>,
 }
 

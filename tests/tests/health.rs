@@ -175,3 +175,38 @@ async fn errors_are_problem_documents() {
     assert_eq!(problem["instance"], "/health");
     assert_eq!(problem["request_id"], id.as_str());
 }
+
+/// RFC 9110: a 405 names the methods the resource takes, in every component,
+/// and a path a route names outright is not an id of its neighbour's route.
+#[tokio::test]
+async fn a_405_names_the_methods_its_path_takes() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::new();
+    let cases = [
+        ("POST", "/health", "GET, HEAD"),
+        ("TRACE", "/api/auth/me", "GET, HEAD, PATCH, DELETE"),
+        ("PUT", "/api/tasks", "GET, HEAD, POST"),
+        ("PATCH", "/api/tasks/quick", "POST"),
+        ("GET", "/api/tasks/parse", "POST"),
+        ("POST", "/api/tasks/7", "GET, HEAD, PATCH, DELETE"),
+        ("DELETE", "/api/suggestions/count", "GET, HEAD"),
+        ("PATCH", "/api/conversations", "GET, HEAD"),
+        ("DELETE", "/api/openapi.json", "GET, HEAD"),
+        ("GET", "/mcp", "POST"),
+        ("POST", "/", "GET, HEAD"),
+    ];
+    for (method, path, allow) in cases {
+        let response = client
+            .request(method.parse().unwrap(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{method} {path}");
+        assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json",
+            "{method} {path}"
+        );
+    }
+}

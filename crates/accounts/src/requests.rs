@@ -11,11 +11,15 @@ pub struct SignUp {
     pub email: String,
     #[schema(min_length = 8, max_length = 128)]
     pub password: String,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub display_name: String,
     /// An IANA time zone; UTC when left out.
     #[serde(default = "utc")]
-    #[schema(example = "Europe/Berlin")]
+    #[schema(value_type = taskspin_domain::zone::TimeZoneName)]
     pub time_zone: String,
 }
 
@@ -34,10 +38,16 @@ pub struct SignIn {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMe {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub display_name: Option<String>,
+    #[schema(value_type = Option<taskspin_domain::zone::TimeZoneName>)]
     pub time_zone: Option<String>,
     /// 0 = Sunday ... 6 = Saturday.
+    #[serde(default, deserialize_with = "taskspin_domain::integer::optional")]
     #[schema(minimum = 0, maximum = 6)]
     pub week_start: Option<i16>,
 }
@@ -64,7 +74,11 @@ pub struct TokenList {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u001F\\u007F-\\u009F\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: String,
 }
 

@@ -24,8 +24,14 @@ use tools::Toolbox;
 #[serde(deny_unknown_fields)]
 pub struct ChatRequest {
     /// Continue this conversation; a new one starts without it.
+    #[schema(format = Uuid)]
     pub conversation_id: Option<String>,
-    #[schema(min_length = 1, max_length = 4000)]
+    /// 1 to 4000 characters after trimming, without NUL.
+    #[schema(
+        min_length = 1,
+        max_length = 4000,
+        pattern = "^[^\\u0000]*[^\\u0000\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000]*$"
+    )]
     pub message: String,
 }
 

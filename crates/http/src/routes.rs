@@ -1,7 +1,9 @@
 //! A component's routing table: Spin's router, plus what RFC 9110 asks of a
 //! `405`. Spin's router answers a known path with an unregistered method
 //! without an `Allow` header; this table remembers which methods each path
-//! takes and names them.
+//! takes and names them. A path that a route without parameters names
+//! (`/api/tasks/quick`) is that resource alone: another method on it is a
+//! `405`, not a call of a parameterised route (`PATCH /api/tasks/:id`).
 
 use spin_sdk::http::conversions::TryFromRequest;
 use spin_sdk::http::{IntoResponse, Method, Params, Request, Response, Router};
@@ -99,13 +101,31 @@ impl Routes {
             .expect("a route pattern Spin's router accepts");
     }
 
+    /// The methods whose best route for `path` has no parameters.
+    fn named_by(&self, path: &str) -> Vec<&Method> {
+        self.paths
+            .iter()
+            .filter(|(_, router)| {
+                router.best_match(path).is_some_and(|m| {
+                    m.captures().params().is_empty() && m.captures().wildcard().is_none()
+                })
+            })
+            .map(|(method, _)| method)
+            .collect()
+    }
+
     /// The methods `path` takes, as an `Allow` header lists them (`HEAD`
     /// wherever `GET`: Spin's router answers it with the `GET` handler).
     pub fn allowed(&self, path: &str) -> String {
+        let named = self.named_by(path);
         let takes = |method: &Method| {
-            self.paths
-                .iter()
-                .any(|(m, router)| m == method && router.best_match(path).is_some())
+            if named.is_empty() {
+                self.paths
+                    .iter()
+                    .any(|(m, router)| m == method && router.best_match(path).is_some())
+            } else {
+                named.contains(&method)
+            }
         };
         ORDER
             .iter()
@@ -118,10 +138,16 @@ impl Routes {
     /// Routes the request; a `405` names the methods the path takes.
     pub fn handle(&self, request: Request) -> Response {
         let path = request.path().to_owned();
-        let method = request.method().to_string();
-        let response = self.router.handle(request);
-        if *response.status() != 405 {
-            return response;
+        let method = request.method().clone();
+        let named = self.named_by(&path);
+        let answered_by_name = named.is_empty()
+            || named.contains(&&method)
+            || (method == Method::Head && named.contains(&&Method::Get));
+        if answered_by_name {
+            let response = self.router.handle(request);
+            if *response.status() != 405 {
+                return response;
+            }
         }
         let allowed = self.allowed(&path);
         Problem::new(
@@ -154,8 +180,8 @@ mod tests {
         assert_eq!(routes.allowed("/api/tasks/7"), "GET, HEAD, PATCH, DELETE");
         assert_eq!(
             routes.allowed("/api/tasks/quick"),
-            "GET, HEAD, POST, PATCH, DELETE",
-            "`quick` is also an id to the router"
+            "POST",
+            "a route without parameters names the resource alone"
         );
         assert_eq!(routes.allowed("/elsewhere"), "");
     }

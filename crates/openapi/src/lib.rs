@@ -17,16 +17,17 @@ use taskspin_assistant::{ChatReply, ChatRequest};
 use taskspin_domain::FieldError;
 use taskspin_tasks::requests::{BulkCompleted, BulkDeleted, Ids, QuickText};
 use taskspin_tasks::{NewTask, Page, Task, TaskPatch};
+use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem, PathsBuilder,
 };
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::response::ResponseBuilder;
-use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, SchemaType, Type};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityRequirement, SecurityScheme,
 };
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required, Schema};
+use utoipa::openapi::{ContentBuilder, KnownFormat, Ref, RefOr, Required, Schema, SchemaFormat};
 use utoipa::{OpenApi as _, ToSchema};
 
 /// A problem document (RFC 9457), as every error answers.
@@ -494,7 +495,7 @@ fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
 
 fn describe_error(status: u16) -> &'static str {
     match status {
-        400 => "The body is not valid JSON",
+        400 => "The body is not valid JSON, or If-Match is not a list of entity tags",
         401 => "No valid session cookie or bearer token",
         403 => "A cross-site request",
         404 => "No such resource for this user",
@@ -537,14 +538,39 @@ fn string_enum(values: &[&str]) -> Schema {
         .into()
 }
 
-fn string(max_length: usize) -> Schema {
+fn pattern(pattern: &str, max_length: usize) -> Schema {
     ObjectBuilder::new()
         .schema_type(SchemaType::Type(Type::String))
         .max_length(Some(max_length))
+        .pattern(Some(pattern))
         .into()
 }
 
+fn formatted(format: KnownFormat) -> Schema {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .format(Some(SchemaFormat::KnownFormat(format)))
+        .into()
+}
+
+/// `priority=high,urgent`: one or more priorities, comma-separated.
+const PRIORITIES: &str = "^(none|low|medium|high|urgent)(,(none|low|medium|high|urgent))*$";
+/// Text without NUL, which PostgreSQL cannot store or search.
+const NO_NUL: &str = "^[^\\u0000]*$";
+/// What the listing's `next_cursor` looks like (URL-safe base64).
+const CURSOR: &str = "^[A-Za-z0-9_-]+$";
+/// An `If-Match` header: `*`, or a list of entity tags (RFC 9110 section
+/// 8.8.3), which may be empty.
+const IF_MATCH: &str = "^([ \\t]*(\\*|(W/)?\"[\\x21\\x23-\\x7E]*\"([ \\t]*,[ \\t]*(W/)?\"[\\x21\\x23-\\x7E]*\")*)[ \\t]*)?$";
+
 fn list_parameters() -> Vec<utoipa::openapi::path::Parameter> {
+    let tag = <taskspin_tasks::TagName as utoipa::PartialSchema>::schema();
+    let bound = || -> Schema {
+        AnyOfBuilder::new()
+            .item(formatted(KnownFormat::DateTime))
+            .item(formatted(KnownFormat::Date))
+            .into()
+    };
     let limit = ObjectBuilder::new()
         .schema_type(SchemaType::Type(Type::Integer))
         .minimum(Some(1))
@@ -559,31 +585,35 @@ fn list_parameters() -> Vec<utoipa::openapi::path::Parameter> {
         parameter(
             "priority",
             ParameterIn::Query,
-            string(100),
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::String))
+                .pattern(Some(PRIORITIES))
+                .into(),
             "Comma-separated priorities",
         ),
-        parameter(
-            "tag",
-            ParameterIn::Query,
-            string(64),
-            "Only tasks with this tag",
-        ),
+        ParameterBuilder::new()
+            .name("tag")
+            .parameter_in(ParameterIn::Query)
+            .required(Required::False)
+            .description(Some("Only tasks with this tag"))
+            .schema(Some(tag))
+            .build(),
         parameter(
             "due_before",
             ParameterIn::Query,
-            string(64),
-            "An RFC 3339 instant or a date",
+            bound(),
+            "An RFC 3339 instant or a date (its start in your time zone)",
         ),
         parameter(
             "due_after",
             ParameterIn::Query,
-            string(64),
-            "An RFC 3339 instant or a date",
+            bound(),
+            "An RFC 3339 instant or a date (its start in your time zone)",
         ),
         parameter(
             "q",
             ParameterIn::Query,
-            string(200),
+            pattern(NO_NUL, 200),
             "Full-text search over title and description",
         ),
         parameter(
@@ -607,39 +637,117 @@ fn list_parameters() -> Vec<utoipa::openapi::path::Parameter> {
         parameter(
             "cursor",
             ParameterIn::Query,
-            string(512),
-            "The previous page's next_cursor",
+            pattern(CURSOR, 512),
+            "The previous page's next_cursor, with the same sort and order",
         ),
     ]
 }
 
+/// An operation's id, from its method and path: `get /api/tasks/{id}`
+/// becomes `get_api_tasks_id`.
+fn operation_id(method: &HttpMethod, path: &str) -> String {
+    let method = match method {
+        Get => "get",
+        Post => "post",
+        Put => "put",
+        Patch => "patch",
+        Delete => "delete",
+        _ => "other",
+    };
+    let words: Vec<&str> = path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect();
+    format!("{method}_{}", words.join("_"))
+}
+
+/// Whether an operation honours `If-Match` (a task's changes).
+fn takes_if_match(spec: &Operation) -> bool {
+    spec.path.starts_with("/api/tasks/{id}") && spec.method != Get
+}
+
+/// Links from a success answer to the operations that take what it returns
+/// (OpenAPI 3.1 section 4.8.20), which the API fuzzer's stateful phase follows.
+fn links(spec: &Operation) -> Vec<(String, utoipa::openapi::link::Link)> {
+    let to = |method: HttpMethod, path: &str, parameter: &str, value: &str| {
+        let id = operation_id(&method, path);
+        let link = LinkBuilder::new()
+            .operation_id(id.clone())
+            .parameter(parameter, value)
+            .build();
+        (id, link)
+    };
+    let task_operations = |value: &str| {
+        vec![
+            to(Get, "/api/tasks/{id}", "id", value),
+            to(Patch, "/api/tasks/{id}", "id", value),
+            to(Delete, "/api/tasks/{id}", "id", value),
+            to(Post, "/api/tasks/{id}/complete", "id", value),
+            to(Post, "/api/tasks/{id}/reopen", "id", value),
+        ]
+    };
+    match (&spec.method, spec.path) {
+        (Post, "/api/tasks" | "/api/tasks/quick") => task_operations("$response.body#/id"),
+        (Get, "/api/tasks") => vec![to(
+            Get,
+            "/api/tasks",
+            "cursor",
+            "$response.body#/next_cursor",
+        )],
+        (Post, "/api/auth/tokens") => vec![to(
+            Delete,
+            "/api/auth/tokens/{id}",
+            "id",
+            "$response.body#/id",
+        )],
+        (Post, "/api/chat") => vec![
+            to(
+                Get,
+                "/api/conversations/{conversation_id}",
+                "conversation_id",
+                "$response.body#/conversation_id",
+            ),
+            to(
+                Delete,
+                "/api/conversations/{conversation_id}",
+                "conversation_id",
+                "$response.body#/conversation_id",
+            ),
+        ],
+        _ => Vec::new(),
+    }
+}
+
 fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
-    let mut builder = OperationBuilder::new().summary(Some(spec.summary));
+    let mut builder = OperationBuilder::new()
+        .summary(Some(spec.summary))
+        .operation_id(Some(operation_id(&spec.method, spec.path)));
     if spec.path.contains("{id}") {
         let id = ObjectBuilder::new()
             .schema_type(SchemaType::Type(Type::Integer))
-            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                utoipa::openapi::KnownFormat::Int64,
-            )));
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
         builder = builder.parameter(parameter("id", ParameterIn::Path, id.into(), "The id"));
     }
     if spec.path.contains("{conversation_id}") {
         builder = builder.parameter(parameter(
             "conversation_id",
             ParameterIn::Path,
-            string(64),
+            formatted(KnownFormat::Uuid),
             "The conversation's UUID",
         ));
     }
     if spec.path == "/api/tasks" && spec.method == Get {
         builder = builder.parameters(Some(list_parameters()));
     }
-    if matches!(spec.method, Patch | Delete) && spec.path.starts_with("/api/tasks/") {
+    if takes_if_match(spec) {
         builder = builder.parameter(parameter(
             "If-Match",
             ParameterIn::Header,
-            string(64),
-            "The ETag this change expects",
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::String))
+                .pattern(Some(IF_MATCH))
+                .into(),
+            "The ETag this change expects: `\"N\"` for version N, or `*`",
         ));
     }
     if let Some(body) = spec.body {
@@ -652,6 +760,11 @@ fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
     }
     for (status, schema) in spec.answers {
         let mut response = ResponseBuilder::new().description("Success");
+        if *status < 300 {
+            for (name, link) in links(spec) {
+                response = response.link(name, link);
+            }
+        }
         if let Some(schema) = schema {
             let (content_type, content) = json_content("application/json", schema);
             response = response.content(content_type, content);
@@ -666,6 +779,9 @@ fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
     }
     if spec.body.is_some() {
         errors.extend([400, 413, 415, 422]);
+    }
+    if takes_if_match(spec) {
+        errors.extend([400, 412]);
     }
     if spec.access == SignedIn {
         errors.extend([401, 403]);
@@ -685,7 +801,50 @@ fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
 }
 
 /// The whole document, as served at `/api/openapi.json`.
-pub fn document() -> OpenApi {
+pub fn document() -> serde_json::Value {
+    let mut json = serde_json::to_value(typed_document()).unwrap_or_default();
+    exclusive_dues(&mut json);
+    link_operation_ids(&mut json);
+    json
+}
+
+/// utoipa writes a link's `operationId` as `operation_id`.
+fn link_operation_ids(json: &mut serde_json::Value) {
+    let Some(paths) = json["paths"].as_object_mut() else {
+        return;
+    };
+    let operations = paths.values_mut().filter_map(|item| item.as_object_mut());
+    for operation in operations.flat_map(|item| item.values_mut()) {
+        let Some(responses) = operation["responses"].as_object_mut() else {
+            continue;
+        };
+        for response in responses.values_mut() {
+            let Some(links) = response.get_mut("links").and_then(|l| l.as_object_mut()) else {
+                continue;
+            };
+            for link in links.values_mut().filter_map(|l| l.as_object_mut()) {
+                if let Some(id) = link.remove("operation_id") {
+                    link.insert("operationId".to_owned(), id);
+                }
+            }
+        }
+    }
+}
+
+/// `due_at` and `due_date` are one field in two shapes: a body gives at most
+/// one of them (`null` for the other is fine). utoipa has no `not`.
+fn exclusive_dues(json: &mut serde_json::Value) {
+    for name in ["NewTask", "TaskPatch"] {
+        if let Some(schema) = json["components"]["schemas"].get_mut(name) {
+            schema["not"] = serde_json::json!({
+                "required": ["due_at", "due_date"],
+                "properties": {"due_at": {"type": "string"}, "due_date": {"type": "string"}}
+            });
+        }
+    }
+}
+
+fn typed_document() -> utoipa::openapi::OpenApi {
     let mut paths = PathsBuilder::new();
     for spec in OPERATIONS {
         paths = paths.path(
@@ -713,7 +872,7 @@ mod tests {
 
     #[test]
     fn every_operation_and_schema_resolves() {
-        let json = serde_json::to_value(document()).unwrap();
+        let json = document();
         assert!(json["openapi"].as_str().unwrap().starts_with("3.1"));
         let schemas = json["components"]["schemas"].as_object().unwrap();
         let text = json.to_string();

@@ -9,6 +9,15 @@ NATIVE := --workspace $(addprefix --exclude ,$(COMPONENTS) $(TEST_GUESTS))
 SPINHOST := $(TARGET_DIR)/native/spinhost
 # Runs a recipe line as a named stage; .ci/run prints the time each took.
 STAGE := scripts/stage.sh
+# Clippy is the compiler of the workspace's own crates in every build and test
+# this Makefile runs, as `cargo clippy` makes it (RUSTC_WORKSPACE_WRAPPER),
+# with warnings denied: linting then costs no second compile of the
+# dependencies (Wasmtime's included) in check mode. Dependencies are built by
+# rustc as always, so `cargo` run by hand shares them.
+export RUSTC_WORKSPACE_WRAPPER := $(shell rustup which clippy-driver 2>/dev/null)
+export CLIPPY_ARGS := -Dwarnings
+# The benchmark's peers are workspaces of their own, built as they are.
+UNLINTED := env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS
 
 SCHEMATHESIS_VERSION := 4.32.5
 # make k8s-check's tools. kubectl (and its Kustomize) comes from PyPI: Debian
@@ -20,7 +29,7 @@ PYTEST_VERSION := 8.4.2
 # The official MCP Python SDK, the client tests/tests/mcp.rs drives.
 MCP_VERSION := 2.3.0
 
-.PHONY: test-shifted-clock fuzz-props build build-wasm build-native build-frontend test-frontend dev test lint tools k8s-check bench bench-agents fuzz clean
+.PHONY: lint-static test-shifted-clock fuzz-props build build-wasm build-native build-frontend test-frontend dev test lint tools k8s-check bench bench-agents fuzz clean
 
 build: build-frontend build-wasm build-native
 
@@ -52,12 +61,16 @@ test-frontend: $(FRONTEND_DEPS)
 dev: build
 	scripts/with-postgres.sh scripts/dev.sh
 
-lint: $(FRONTEND_DEPS)
+# Formatting and the frontend's linters; clippy runs inside every build.
+lint-static: $(FRONTEND_DEPS)
 	$(STAGE) fmt $(CARGO) fmt --all --check
-	$(STAGE) clippy-native $(CARGO) clippy --profile native $(NATIVE) --all-targets -- -D warnings
-	$(STAGE) clippy-wasm $(CARGO) clippy --release --target wasm32-wasip2 $(WASM) -- -D warnings
 	$(STAGE) eslint $(NPM) run --prefix frontend lint
 	$(STAGE) tsc $(NPM) run --prefix frontend typecheck
+
+# Everything `make test` lints, on its own: clippy by `cargo clippy`.
+lint: lint-static
+	$(CARGO) clippy --profile native $(NATIVE) --all-targets -- -D warnings
+	$(CARGO) clippy --release --target wasm32-wasip2 $(WASM) -- -D warnings
 
 # Python tools the tests drive, in a virtualenv of the project's own.
 # The stamp names the set of pins: changing one reinstalls.
@@ -73,7 +86,7 @@ $(PY_TOOLS):
 	  mcp==$(MCP_VERSION)
 	@touch $@
 
-test: lint build tools k8s-check test-frontend
+test: lint-static build tools k8s-check test-frontend
 	$(STAGE) cargo-test scripts/with-postgres.sh scripts/cargo-test.sh --profile native $(NATIVE)
 
 # The date-sensitive suites (tasks, agents, assistant, the browser test)
@@ -90,19 +103,19 @@ k8s-check: tools
 # parser, the request decoders) at a larger budget: PROPTEST_CASES per target.
 PROPTEST_CASES ?= 100000
 fuzz-props:
-	PROPTEST_CASES=$(PROPTEST_CASES) $(CARGO) test --profile native -p taskspin-domain -p taskspin-tasks -- never_panics next_due_is_strictly_later
+	PROPTEST_CASES=$(PROPTEST_CASES) $(CARGO) test --profile native $(NATIVE) --lib -- never_panics next_due_is_strictly_later
 
 # The API fuzzer at a larger budget (200 examples per operation).
 fuzz: build tools
-	FUZZ_EXAMPLES=200 scripts/with-postgres.sh $(CARGO) test --profile native -p taskspin-tests --test api_fuzz -- --nocapture
+	FUZZ_EXAMPLES=200 scripts/with-postgres.sh $(CARGO) test --profile native $(NATIVE) --test api_fuzz -- --nocapture
 
 # Our endpoints against three references in one run (docs/performance.md):
 # the floor component and the Node.js and axum peers, built here only (never
 # by `make test`), into target/bench.
 BENCH_TARGET := $(CURDIR)/target/bench
 bench: build
-	cd bench/floor && $(CARGO) build --release --target wasm32-wasip2 --target-dir $(BENCH_TARGET)
-	cd bench/peers/axum && $(CARGO) build --release --target-dir $(BENCH_TARGET)
+	cd bench/floor && $(UNLINTED) $(CARGO) build --release --target wasm32-wasip2 --target-dir $(BENCH_TARGET)
+	cd bench/peers/axum && $(UNLINTED) $(CARGO) build --release --target-dir $(BENCH_TARGET)
 	$(NPM) ci --prefix bench/peers/node --no-audit --no-fund
 	scripts/with-postgres.sh $(TARGET_DIR)/native/taskspin-bench
 

@@ -9,8 +9,9 @@
 #   scripts/shifted-clock.sh [MOMENT ...]
 #
 # Each MOMENT is anything `date -d` reads. By default: the same day a year and
-# a half ahead, and the next 29 February at least a year ahead, each at 10:00
-# UTC (mid-day in the test accounts' Europe/Berlin, far from its midnight).
+# a half ahead at 23:30 UTC (just past midnight in the test accounts'
+# Europe/Berlin, not yet in UTC: the two calendars disagree), and the next
+# 29 February at least a year ahead at 10:00 UTC.
 # Needs Debian's `faketime` package, built test binaries (`make build`) and
 # PostgreSQL's initdb/pg_ctl: DATABASE_URL is ignored, since a server that is
 # already running keeps its own clock.
@@ -47,7 +48,7 @@ if [ ${#moments[@]} -eq 0 ]; then
   while ! date -u -d "$leap-02-29" >/dev/null 2>&1 || [ "$(date -u -d "$leap-02-29" +%s)" -lt "$(date -u -d '+1 year' +%s)" ]; do
     leap=$((leap + 1))
   done
-  moments=("$(date -u -d '+18 months' +%Y-%m-%d) 10:00 UTC" "$leap-02-29 10:00 UTC")
+  moments=("$(date -u -d '+18 months' +%Y-%m-%d) 23:30 UTC" "$leap-02-29 10:00 UTC")
 fi
 
 # The suites' binaries, built on the real clock (cargo trusts file times).

@@ -61,11 +61,12 @@ fn workloads(bearer: &str) -> Vec<(&'static str, Workload)> {
         "search",
         &format!("/api/tasks?{}", seed::SEARCH),
     ));
-    let create = auth(Scenario::post_json(
-        "create",
-        "/api/tasks",
-        r#"{"title":"Benchmark task","priority":"high","tags":["bench"],"due_date":"2026-12-01"}"#,
-    ));
+    // Due a week after the run starts, whenever it runs.
+    let create_body = format!(
+        r#"{{"title":"Benchmark task","priority":"high","tags":["bench"],"due_date":"{}"}}"#,
+        taskspin_testkit::clock::date(7)
+    );
+    let create = auth(Scenario::post_json("create", "/api/tasks", &create_body));
     let quick = auth(Scenario::post_json(
         "quick add",
         "/api/tasks/quick",

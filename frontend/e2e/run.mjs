@@ -234,7 +234,10 @@ try {
   });
 
   await run("an agent's suggestion, accepted, changes the task", async () => {
-    const due = new Date(Date.now() + 30 * 3600 * 1000).toISOString();
+    // Due within the agent's 48 hours, and after "tomorrow 18:00" (at most
+    // 43 hours away) whatever the time of day: the list's order, which the
+    // keyboard step relies on, must not depend on when the test runs.
+    const due = new Date(Date.now() + 46 * 3600 * 1000).toISOString();
     const created = await apiJson("POST", "/api/tasks", { title: "Renew passport", priority: "low", due_at: due });
     check(created.status === 201, `create: ${created.status}`);
     await ask("agent-pass");

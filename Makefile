@@ -26,12 +26,16 @@ KUBECTL_VERSION := 1.37.1
 KUBERNETES_VALIDATE_VERSION := 1.37.0
 CHECKOV_VERSION := 3.3.30
 PYTEST_VERSION := 8.4.2
-# The official MCP Python SDK, the client tests/tests/mcp.rs drives.
+# The official MCP Python SDK, the client tests/tests/integration/mcp.rs drives.
 MCP_VERSION := 2.3.0
 
-.PHONY: lint-static test-shifted-clock fuzz-props build build-wasm build-native build-frontend test-frontend dev test lint tools k8s-check bench bench-agents fuzz clean
+.PHONY: build-rust test-prerequisites lint-static test-shifted-clock fuzz-props build build-wasm build-native build-frontend test-frontend dev test lint tools k8s-check bench bench-agents fuzz clean
 
-build: build-frontend build-wasm build-native
+build: build-frontend build-rust
+
+# The two Rust builds one after the other: cargo locks the target directory.
+build-rust:
+	@$(MAKE) --no-print-directory build-wasm build-native
 
 build-wasm:
 	$(STAGE) build-wasm $(CARGO) build --release --target wasm32-wasip2 $(WASM)
@@ -54,7 +58,7 @@ $(FRONTEND_DEPS): frontend/package-lock.json
 build-frontend: $(FRONTEND_DEPS)
 	$(STAGE) build-frontend $(NPM) run build --prefix frontend
 
-# The frontend's unit tests (Vitest); its end-to-end test is tests/tests/e2e.rs.
+# The frontend's unit tests (Vitest); its end-to-end test is tests/tests/integration/e2e.rs.
 test-frontend: $(FRONTEND_DEPS)
 	$(STAGE) test-frontend $(NPM) test --prefix frontend
 
@@ -86,7 +90,12 @@ $(PY_TOOLS):
 	  mcp==$(MCP_VERSION)
 	@touch $@
 
-test: lint-static build tools k8s-check test-frontend
+# What the tests need, side by side: the Rust builds keep both cores busy
+# only part of the time, and the frontend's and Python's tools fill the rest.
+test-prerequisites: lint-static build tools k8s-check test-frontend
+
+test:
+	@$(MAKE) --no-print-directory -j3 -Oline test-prerequisites
 	$(STAGE) cargo-test scripts/with-postgres.sh scripts/cargo-test.sh --profile native $(NATIVE)
 
 # The date-sensitive suites (tasks, agents, assistant, the browser test)
@@ -107,7 +116,7 @@ fuzz-props:
 
 # The API fuzzer at a larger budget (200 examples per operation).
 fuzz: build tools
-	FUZZ_EXAMPLES=200 scripts/with-postgres.sh $(CARGO) test --profile native $(NATIVE) --test api_fuzz -- --nocapture
+	FUZZ_EXAMPLES=200 scripts/with-postgres.sh $(CARGO) test --profile native $(NATIVE) --test integration api_fuzz:: -- --nocapture
 
 # Our endpoints against three references in one run (docs/performance.md):
 # the floor component and the Node.js and axum peers, built here only (never

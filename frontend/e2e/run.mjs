@@ -1,5 +1,5 @@
 // The web app end to end, in headless chromium (Debian's, never a
-// downloaded one) driven by playwright-core. Run by tests/tests/e2e.rs, which
+// downloaded one) driven by playwright-core. Run by tests/tests/integration/e2e.rs, which
 // serves a fresh app and sets BASE_URL; by hand:
 //   BASE_URL=http://127.0.0.1:3000 node frontend/e2e/run.mjs
 // Lines "@@agent-pass" on stdout ask the runner for one agent pass; it

@@ -1,5 +1,5 @@
 //! Test-only: a guest that misbehaves on purpose, to show that one bad
-//! request harms only itself (tests/tests/misbehaving_guest.rs).
+//! request harms only itself (tests/tests/integration/misbehaving_guest.rs).
 
 use spin_sdk::http::{Request, Response};
 use spin_sdk::http_component;

@@ -16,6 +16,9 @@ STAGE := scripts/stage.sh
 # rustc as always, so `cargo` run by hand shares them.
 export RUSTC_WORKSPACE_WRAPPER := $(shell rustup which clippy-driver 2>/dev/null)
 export CLIPPY_ARGS := -Dwarnings
+# Under make -j cargo would take its jobs from make's few slots, shared with
+# the other prerequisites; it gets a job per core of its own instead.
+OWN_JOBS := env -u MAKEFLAGS -u MFLAGS
 # The benchmark's peers are workspaces of their own, built as they are.
 UNLINTED := env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS
 
@@ -35,16 +38,16 @@ build: build-frontend build-rust
 
 # The two Rust builds one after the other: cargo locks the target directory.
 build-rust:
-	@$(MAKE) --no-print-directory build-wasm build-native
+	@$(MAKE) --no-print-directory -j1 build-wasm build-native
 
 build-wasm:
-	$(STAGE) build-wasm $(CARGO) build --release --target wasm32-wasip2 $(WASM)
+	$(STAGE) build-wasm $(OWN_JOBS) $(CARGO) build --release --target wasm32-wasip2 $(WASM)
 
 # Every native crate with every target (the host, the benchmark, the tests),
 # so that features resolve as they do for `make lint`'s clippy and for the
 # tests: Wasmtime and its dependencies are compiled once, not once per command.
 build-native:
-	$(STAGE) build-native $(CARGO) build --profile native $(NATIVE) --all-targets
+	$(STAGE) build-native $(OWN_JOBS) $(CARGO) build --profile native $(NATIVE) --all-targets
 
 # The web app (frontend/): dependencies from package-lock.json, reinstalled
 # when it changes; the build writes frontend/dist, which components/web serves,

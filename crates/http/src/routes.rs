@@ -39,8 +39,7 @@ impl Routes {
         Req::Error: IntoResponse + 'static,
         Resp: IntoResponse + 'static,
     {
-        self.remember(Method::Get, path);
-        self.router.get(path, handler);
+        self.route(Method::Get, path, handler);
     }
 
     pub fn post<F, Req, Resp>(&mut self, path: &str, handler: F)
@@ -50,8 +49,7 @@ impl Routes {
         Req::Error: IntoResponse + 'static,
         Resp: IntoResponse + 'static,
     {
-        self.remember(Method::Post, path);
-        self.router.post(path, handler);
+        self.route(Method::Post, path, handler);
     }
 
     pub fn put<F, Req, Resp>(&mut self, path: &str, handler: F)
@@ -61,8 +59,7 @@ impl Routes {
         Req::Error: IntoResponse + 'static,
         Resp: IntoResponse + 'static,
     {
-        self.remember(Method::Put, path);
-        self.router.put(path, handler);
+        self.route(Method::Put, path, handler);
     }
 
     pub fn patch<F, Req, Resp>(&mut self, path: &str, handler: F)
@@ -72,8 +69,7 @@ impl Routes {
         Req::Error: IntoResponse + 'static,
         Resp: IntoResponse + 'static,
     {
-        self.remember(Method::Patch, path);
-        self.router.patch(path, handler);
+        self.route(Method::Patch, path, handler);
     }
 
     pub fn delete<F, Req, Resp>(&mut self, path: &str, handler: F)
@@ -83,11 +79,18 @@ impl Routes {
         Req::Error: IntoResponse + 'static,
         Resp: IntoResponse + 'static,
     {
-        self.remember(Method::Delete, path);
-        self.router.delete(path, handler);
+        self.route(Method::Delete, path, handler);
     }
 
-    fn remember(&mut self, method: Method, path: &str) {
+    /// Registers the handler with Spin's router, and its path under its method.
+    fn route<F, Req, Resp>(&mut self, method: Method, path: &str, handler: F)
+    where
+        F: Fn(Req, Params) -> Resp + 'static,
+        Req: TryFromRequest + 'static,
+        Req::Error: IntoResponse + 'static,
+        Resp: IntoResponse + 'static,
+    {
+        self.router.add(path, method.clone(), handler);
         let index = match self.paths.iter().position(|(m, _)| *m == method) {
             Some(index) => index,
             None => {
@@ -117,7 +120,11 @@ impl Routes {
     /// The methods `path` takes, as an `Allow` header lists them (`HEAD`
     /// wherever `GET`: Spin's router answers it with the `GET` handler).
     pub fn allowed(&self, path: &str) -> String {
-        let named = self.named_by(path);
+        self.allow(path, &self.named_by(path))
+    }
+
+    /// [`Routes::allowed`], given the methods that name `path`.
+    fn allow(&self, path: &str, named: &[&Method]) -> String {
         let takes = |method: &Method| {
             if named.is_empty() {
                 self.paths
@@ -149,7 +156,7 @@ impl Routes {
                 return response;
             }
         }
-        let allowed = self.allowed(&path);
+        let allowed = self.allow(&path, &named);
         Problem::new(
             405,
             format!("{path} does not take {method}; it takes {allowed}."),

@@ -1,7 +1,7 @@
 # Taskspin: `make dev` runs the app, `make test` runs every check.
 CARGO ?= cargo
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
-COMPONENTS := health migrate auth tasks openapi agent agent-run suggestions chat mcp web
+COMPONENTS := health migrate auth tasks projects openapi agent agent-run suggestions chat mcp web
 # Test-only guests (tests/guests/): built with the components, never deployed.
 TEST_GUESTS := misbehave
 WASM := $(addprefix -p ,$(COMPONENTS) $(TEST_GUESTS))

@@ -286,6 +286,325 @@ try {
     check((await row(title).count()) === 0, `x completed “${title}”`);
   });
 
+  // ---- Projects, sections, subtasks and manual order.
+  let launch = 0;
+  const sectionIds = {};
+  const taskId = async (title) => {
+    const found = (await apiJson("GET", `/api/tasks?status=all&limit=200&q=${encodeURIComponent(`"${title}"`)}`)).body.tasks.find(
+      (t) => t.title === title,
+    );
+    check(found, `task “${title}” exists`);
+    return found;
+  };
+  const manualTitles = async (query) =>
+    (await apiJson("GET", `/api/tasks?project=${launch}&sort=manual&status=pending&limit=200&${query}`)).body.tasks.map((t) => t.title);
+  const projectRow = (id) => page.locator(`[data-testid="task"][data-task-id="${id}"]`);
+  const sidebar = page.getByRole("navigation", { name: "Projects and views" });
+  const sidebarNames = () => sidebar.getByTestId("sidebar-projects").locator("[data-project-link]").allTextContents();
+  const announced = (text) => page.waitForFunction((t) => document.querySelector('[data-testid="announcer"]')?.textContent === t, text);
+
+  await run("projects: create one with a colour and two sections", async () => {
+    await page.goto(`${BASE}/`);
+    await sidebar.getByRole("link", { name: "Inbox" }).waitFor();
+    await sidebar.getByRole("button", { name: "New project" }).click();
+    const dialog = page.getByRole("dialog", { name: "New project" });
+    await dialog.getByLabel("Project name").fill("Launch");
+    await dialog.getByRole("radio", { name: "Teal" }).focus();
+    await page.keyboard.press("Space");
+    check(await dialog.getByRole("radio", { name: "Teal" }).isChecked(), "the teal swatch is chosen");
+    await shot("project-new-desktop-light");
+    await accessible(page, "new project dialog, light");
+    await dialog.getByRole("button", { name: "Create project" }).click();
+    await waitForUrl((url) => /^\/projects\/\d+$/.test(url.pathname), "/projects/<id>");
+    launch = Number(new URL(page.url()).pathname.split("/").pop());
+    await page.getByRole("heading", { level: 1, name: "Launch" }).waitFor();
+    check((await apiJson("GET", `/api/projects/${launch}`)).body.color === "teal", "the project is teal");
+    for (const name of ["Doing", "Later"]) {
+      await page.getByLabel("New section name").fill(name);
+      await page.getByLabel("New section name").press("Enter");
+      await page.getByRole("heading", { name: new RegExp(`^${name} `) }).waitFor();
+    }
+    const sections = (await apiJson("GET", `/api/projects/${launch}/sections`)).body.sections;
+    check(sections.map((x) => x.name).join(",") === "Doing,Later", `sections in order: ${sections.map((x) => x.name)}`);
+    for (const x of sections) sectionIds[x.name] = x.id;
+    await sidebar.getByRole("link", { name: "Launch" }).waitFor();
+  });
+
+  await run("quick add +Project /Section, and inside a project", async () => {
+    await sidebar.getByRole("link", { name: "All tasks" }).click();
+    await waitForUrl((url) => url.pathname === "/", "/");
+    const quick = page.getByLabel("New task");
+    const preview = page.getByTestId("quick-add-preview");
+    await quick.fill("Write press release +launch /doing");
+    await preview.locator('[data-chip="project"]', { hasText: "Launch" }).waitFor();
+    await preview.locator('[data-chip="section"]', { hasText: "/Doing" }).waitFor();
+    await quick.fill("Mystery task +Nowhere");
+    await preview.locator('[data-chip="project"]', { hasText: "No project “Nowhere”: goes to Inbox" }).waitFor();
+    await shot("quick-add-project-desktop-light");
+    for (const text of ["Write press release +launch /doing", "Book venue +Launch", "Order banners +Launch /Later", "Pay invoice today +Launch"]) {
+      await quick.fill(text);
+      await quick.press("Enter");
+      await page.getByText(`Added “${text.split(" +")[0].replace(" today", "")}” to Launch.`).first().waitFor();
+    }
+    const press = await taskId("Write press release");
+    check(press.project_id === launch && press.section_id === sectionIds.Doing, `press release placed: ${JSON.stringify(press)}`);
+    const venue = await taskId("Book venue");
+    check(venue.project_id === launch && venue.section_id === null, "venue in Launch, no section");
+
+    // On the project's page: the project by default, /Section among its sections.
+    await sidebar.getByRole("link", { name: "Launch" }).click();
+    await page.getByRole("heading", { level: 1, name: "Launch" }).waitFor();
+    await page.getByLabel("New task").fill("Prepare slides /later");
+    await page.getByTestId("quick-add-preview").locator('[data-chip="section"]', { hasText: "/Later" }).waitFor();
+    await page.getByLabel("New task").press("Enter");
+    await page.getByText("Added “Prepare slides”.").first().waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="task-title"]')].some((e) => e.textContent === "Prepare slides"));
+    const slides = await taskId("Prepare slides");
+    check(slides.project_id === launch && slides.section_id === sectionIds.Later, `slides placed: ${JSON.stringify(slides)}`);
+  });
+
+  await run("subtasks, with progress on the parent", async () => {
+    const press = await taskId("Write press release");
+    await page.getByRole("button", { name: "Add a subtask to “Write press release”" }).click();
+    const input = page.getByLabel("Subtask of “Write press release”");
+    for (const title of ["Draft text", "Get quotes"]) {
+      await input.fill(title);
+      await input.press("Enter");
+      await page.getByText(`Added subtask “${title}”.`).first().waitFor();
+    }
+    await page.getByRole("button", { name: "Done", exact: true }).click();
+    await projectRow(press.id).locator('[data-chip="progress"]', { hasText: "0/2" }).waitFor();
+    const quotes = await taskId("Get quotes");
+    check(quotes.parent_id === press.id, "Get quotes is a subtask");
+    check((await projectRow(quotes.id).getAttribute("data-depth")) === "1", "subtasks are indented under their parent");
+    await page.getByRole("button", { name: "Hide the subtasks of “Write press release”" }).click();
+    await projectRow(quotes.id).waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "Show the subtasks of “Write press release”" }).click();
+    await projectRow(quotes.id).waitFor();
+  });
+
+  await run("reorder in the list: drag and drop, then the keyboard", async () => {
+    check((await manualTitles(`section=${sectionIds.Later}&parent=none`)).join(",") === "Order banners,Prepare slides", "Later starts in order of creation");
+    const slides = await taskId("Prepare slides");
+    const banners = await taskId("Order banners");
+    await projectRow(slides.id).dragTo(projectRow(banners.id), { targetPosition: { x: 40, y: 4 } });
+    await page.waitForFunction(
+      async ([id, section]) =>
+        (await (await fetch(`/api/tasks?project=${id}&section=${section}&parent=none&sort=manual`)).json()).tasks[0]?.title === "Prepare slides",
+      [launch, sectionIds.Later],
+    );
+    // Alt+ArrowDown moves it back below its sibling.
+    await projectRow(slides.id).getByRole("button", { name: "Edit “Prepare slides”" }).focus();
+    await page.keyboard.press("Alt+ArrowDown");
+    await announced("Moved “Prepare slides” to position 2 of 2 in Later.");
+    await page.waitForFunction(
+      async ([id, section]) =>
+        (await (await fetch(`/api/tasks?project=${id}&section=${section}&parent=none&sort=manual`)).json()).tasks[1]?.title === "Prepare slides",
+      [launch, sectionIds.Later],
+    );
+    check(
+      await projectRow(slides.id).getByRole("button", { name: "Edit “Prepare slides”" }).evaluate((el) => el === document.activeElement),
+      "the moved task keeps the focus",
+    );
+    // Subtasks among themselves.
+    const quotes = await taskId("Get quotes");
+    await projectRow(quotes.id).getByRole("button", { name: "Edit “Get quotes”" }).focus();
+    await page.keyboard.press("Alt+ArrowUp");
+    await announced("Moved “Get quotes” to position 1 of 2 in the subtasks of “Write press release”.");
+    const press = await taskId("Write press release");
+    await page.waitForFunction(
+      async (parent) => (await (await fetch(`/api/tasks?parent=${parent}&sort=manual`)).json()).tasks[0]?.title === "Get quotes",
+      press.id,
+    );
+    await shot("project-list-desktop-light");
+    await accessible(page, "project list, light");
+    await theme("dark");
+    await shot("project-list-desktop-dark");
+    await accessible(page, "project list, dark");
+    await theme("light");
+  });
+
+  await run("reorder projects in the sidebar by keyboard", async () => {
+    const home = await apiJson("POST", "/api/projects", { name: "Home", color: "pink" });
+    check(home.status === 201, `create Home: ${home.status}`);
+    await page.reload();
+    await sidebar.getByRole("link", { name: "Home" }).waitFor();
+    check((await sidebarNames()).map((n) => n.replace(/\d+ open$/, "")).join(",") === "Launch,Home", `sidebar order: ${await sidebarNames()}`);
+    await sidebar.getByRole("link", { name: "Home" }).focus();
+    await page.keyboard.press("Alt+ArrowUp");
+    await page.waitForFunction(async () => {
+      const list = (await (await fetch("/api/projects")).json()).projects;
+      return list.map((p) => p.name).join(",") === "Inbox,Home,Launch";
+    });
+    check(await sidebar.getByRole("link", { name: "Home" }).evaluate((el) => el === document.activeElement), "Home keeps the focus");
+    await sidebar.getByRole("button", { name: "Move “Home” down" }).click();
+    await page.waitForFunction(async () => {
+      const list = (await (await fetch("/api/projects")).json()).projects;
+      return list.map((p) => p.name).join(",") === "Inbox,Launch,Home";
+    });
+  });
+
+  await run("the board: drag a card across columns, and by keyboard", async () => {
+    await page.getByRole("button", { name: "Board", exact: true }).click();
+    await waitForUrl((url) => url.searchParams.get("view") === "board", "view=board");
+    const columns = page.getByTestId("column");
+    await columns.first().waitFor();
+    check((await columns.count()) === 3, "No section, Doing, Later");
+    const venue = await taskId("Book venue");
+    const doing = page.locator(`[data-testid="column"][data-section-id="${sectionIds.Doing}"]`);
+    await projectRow(venue.id).dragTo(doing.locator("ul"), { targetPosition: { x: 40, y: 4 } });
+    await page.waitForFunction(
+      async ([id, section]) => (await (await fetch(`/api/tasks/${id}`)).json()).section_id === section,
+      [venue.id, sectionIds.Doing],
+    );
+    await doing.locator(`[data-task-id="${venue.id}"]`).waitFor();
+    const banners = await taskId("Order banners");
+    await projectRow(banners.id).getByRole("button", { name: "Edit “Order banners”" }).focus();
+    await page.keyboard.press("Alt+ArrowLeft");
+    await page.waitForFunction(
+      async ([id, section]) => (await (await fetch(`/api/tasks/${id}`)).json()).section_id === section,
+      [banners.id, sectionIds.Doing],
+    );
+    await doing.locator(`[data-task-id="${banners.id}"]`).waitFor();
+    check(
+      await projectRow(banners.id).getByRole("button", { name: "Edit “Order banners”" }).evaluate((el) => el === document.activeElement),
+      "the moved card keeps the focus",
+    );
+    await page.keyboard.press("Alt+ArrowUp");
+    await page.waitForFunction((t) => /^Moved “Order banners” to position \d of \d in Doing\.$/.test(document.querySelector('[data-testid="announcer"]')?.textContent ?? ""), null);
+    await shot("project-board-desktop-light");
+    await accessible(page, "project board, light");
+    await theme("dark");
+    await shot("project-board-desktop-dark");
+    await accessible(page, "project board, dark");
+    await theme("light");
+    await page.getByRole("button", { name: "List", exact: true }).click();
+    await waitForUrl((url) => !url.searchParams.has("view"), "no view (list)");
+  });
+
+  await run("today and upcoming", async () => {
+    await sidebar.getByRole("link", { name: "Today" }).click();
+    await page.getByRole("heading", { level: 1, name: "Today" }).waitFor();
+    const invoice = row("Pay invoice");
+    await invoice.waitFor();
+    await invoice.locator('[data-chip="project"]', { hasText: "Launch" }).waitFor();
+    await shot("today-desktop-light");
+    await accessible(page, "today, light");
+    await sidebar.getByRole("link", { name: "Upcoming" }).click();
+    await page.getByRole("heading", { level: 1, name: "Upcoming" }).waitFor();
+    check((await page.getByTestId("agenda-group").count()) === 7, "seven days");
+    await page.getByTestId("agenda-group").first().getByText("Pay invoice").waitFor();
+    await theme("dark");
+    await shot("upcoming-desktop-dark");
+    await accessible(page, "upcoming, dark");
+    await theme("light");
+  });
+
+  await run("the toast keeps clear of the assistant's message box", async () => {
+    await sidebar.getByRole("link", { name: "Launch" }).click();
+    const venue = await taskId("Book venue");
+    await projectRow(venue.id).getByRole("button", { name: "Delete “Book venue”" }).click();
+    await projectRow(venue.id).waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "Assistant" }).click();
+    await page.getByRole("dialog", { name: "Assistant" }).waitFor();
+    const toast = page.getByTestId("toast").filter({ hasText: "Book venue" });
+    const a = await toast.boundingBox();
+    const b = await page.getByLabel("Message the assistant").boundingBox();
+    check(a && b, "toast and message box are shown");
+    const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    check(!overlap, `the toast (${JSON.stringify(a)}) covers the message box (${JSON.stringify(b)})`);
+    await shot("assistant-with-toast-desktop-light");
+    await toast.getByRole("button", { name: "Undo" }).click();
+    await page.getByRole("button", { name: "Close Assistant" }).click();
+    await projectRow(venue.id).waitFor();
+  });
+
+  await run("complete a parent: its subtasks complete", async () => {
+    const press = await taskId("Write press release");
+    await projectRow(press.id).getByRole("checkbox", { name: "Complete “Write press release”" }).click();
+    await page.waitForFunction(async (id) => {
+      const tasks = (await (await fetch(`/api/tasks?parent=${id}&status=all`)).json()).tasks;
+      return tasks.length === 2 && tasks.every((t) => t.completed);
+    }, press.id);
+    check((await taskId("Write press release")).completed, "the parent is completed");
+  });
+
+  await run("archive and restore the project; the delete dialog counts its tasks", async () => {
+    await page.getByRole("button", { name: "Delete project…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Delete “Launch”?" });
+    const count = (await apiJson("GET", `/api/projects/${launch}`)).body.tasks;
+    await dialog.getByText(`Its ${count} tasks and its sections are deleted with it.`).waitFor();
+    await accessible(page, "delete project dialog, light");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("button", { name: "Archive", exact: true }).click();
+    await page.getByText("Archived “Launch”.").first().waitFor();
+    await sidebar.getByRole("link", { name: "Launch" }).waitFor({ state: "detached" });
+    await sidebar.getByRole("link", { name: "Archived projects" }).click();
+    const archived = page.getByTestId("archived-projects");
+    await archived.getByRole("link", { name: "Launch" }).waitFor();
+    await shot("archived-desktop-light");
+    await accessible(page, "archived projects, light");
+    await archived.getByRole("button", { name: "Restore “Launch”" }).click();
+    await sidebar.getByRole("link", { name: "Launch" }).waitFor();
+    check((await apiJson("GET", `/api/projects/${launch}`)).body.archived === false, "restored");
+  });
+
+  await run("reload: everything kept", async () => {
+    await page.goto(`${BASE}/projects/${launch}?view=board`);
+    await page.reload();
+    const doing = page.locator(`[data-testid="column"][data-section-id="${sectionIds.Doing}"]`);
+    await doing.getByText("Book venue").waitFor();
+    await doing.getByText("Order banners").waitFor();
+    const later = page.locator(`[data-testid="column"][data-section-id="${sectionIds.Later}"]`);
+    await later.getByText("Prepare slides").waitFor();
+    await page.getByRole("button", { name: "List", exact: true }).click();
+    await page.getByLabel("Status").selectOption("all");
+    const press = await taskId("Write press release");
+    await projectRow(press.id).locator('[data-chip="progress"]', { hasText: "2/2" }).waitFor();
+    const titles = await page
+      .locator(`[data-testid="section"][data-section-id="${press.section_id}"] [data-testid="task-title"]`)
+      .allTextContents();
+    check(titles.indexOf("Get quotes") < titles.indexOf("Draft text"), `subtask order kept: ${titles}`);
+    check((await sidebarNames()).map((n) => n.replace(/\d+ open$/, "")).join(",") === "Launch,Home", "project order kept");
+    await page.getByLabel("Status").selectOption("pending");
+  });
+
+  await run("projects at 375 px: the sidebar behind a menu, light and dark", async () => {
+    const phone = await newContext({
+      viewport: { width: 375, height: 812 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      colorScheme: "light",
+      storageState: await desktop.storageState(),
+      timezoneId: "Europe/Berlin",
+    });
+    const small = await phone.newPage();
+    watch(small);
+    for (const scheme of ["light", "dark"]) {
+      await small.emulateMedia({ colorScheme: scheme });
+      for (const view of ["list", "board"]) {
+        await small.goto(`${BASE}/projects/${launch}${view === "board" ? "?view=board" : ""}`);
+        await small.getByRole("heading", { level: 1, name: "Launch" }).waitFor();
+        await small.getByText("Prepare slides").waitFor();
+        check(!(await small.getByRole("navigation", { name: "Projects and views" }).isVisible()), "the sidebar is collapsed at 375 px");
+        const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        check(overflow <= 0, `the project ${view} fits 375 px (${overflow} px too wide)`);
+        await small.screenshot({ path: join(SHOTS, `project-${view}-375-${scheme}.png`) });
+        await accessible(small, `project ${view} at 375 px, ${scheme}`);
+      }
+      await small.getByRole("button", { name: "Menu" }).click();
+      const menu = small.getByRole("dialog", { name: "Menu" });
+      await menu.getByRole("link", { name: "Launch" }).waitFor();
+      await small.screenshot({ path: join(SHOTS, `menu-375-${scheme}.png`) });
+      await accessible(small, `menu at 375 px, ${scheme}`);
+      await menu.getByRole("link", { name: "Today" }).click();
+      await menu.waitFor({ state: "detached" });
+      await small.getByRole("heading", { level: 1, name: "Today" }).waitFor();
+    }
+    await phone.close();
+  });
+
   await run("settings: tokens, agents, password", async () => {
     await page.getByRole("link", { name: "Settings" }).click();
     await page.getByLabel("Token name").fill("e2e script");

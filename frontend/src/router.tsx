@@ -21,6 +21,11 @@ export const router = createBrowserRouter([
     ErrorBoundary: RouteError,
     children: [
       { index: true, lazy: async () => ({ Component: (await import("./routes/Tasks")).Tasks }) },
+      { path: "inbox", lazy: async () => ({ Component: (await import("./routes/Project")).InboxRoute }) },
+      { path: "today", lazy: async () => ({ Component: (await import("./routes/Agenda")).Today }) },
+      { path: "upcoming", lazy: async () => ({ Component: (await import("./routes/Agenda")).Upcoming }) },
+      { path: "projects/:id", lazy: async () => ({ Component: (await import("./routes/Project")).ProjectRoute }) },
+      { path: "archived", lazy: async () => ({ Component: (await import("./routes/Archived")).Archived }) },
       { path: "settings", lazy: async () => ({ Component: (await import("./routes/Settings")).Settings }) },
       { path: "*", lazy: async () => ({ Component: (await import("./routes/NotFound")).NotFound }) },
     ],

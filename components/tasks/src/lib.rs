@@ -1,13 +1,17 @@
 //! `/api/tasks/...`: the signed-in user's tasks.
 
+use serde::Serialize;
 use spin_sdk::http::{Params, Request, Response};
 use spin_sdk::http_component;
 use taskspin_accounts::{Authenticated, signed_in};
-use taskspin_domain::quick_add::{self, ParseContext};
-use taskspin_domain::{Errors, account};
-use taskspin_http::{ApiResult, Problem, Routes, json, json_body};
+use taskspin_domain::quick_add::{self, ParseContext, QuickAdd};
+use taskspin_domain::{Errors, FieldError, account};
+use taskspin_http::{ApiResult, Problem, Routes, if_match, json, json_body};
+use taskspin_projects::{Mention, Projects};
 use taskspin_tasks::requests::{BulkCompleted, BulkDeleted, Ids, QuickText};
-use taskspin_tasks::{IfMatch, ListQuery, NewTask, Outcome, Task, TaskPatch, TaskValues, Tasks};
+use taskspin_tasks::{
+    ListQuery, MoveTask, NewTask, Outcome, Placement, Task, TaskPatch, TaskValues, Tasks,
+};
 
 #[http_component]
 fn handle(request: taskspin_http::Incoming) -> Response {
@@ -24,6 +28,7 @@ fn handle(request: taskspin_http::Incoming) -> Response {
         router.delete("/api/tasks/:id", delete);
         router.post("/api/tasks/:id/complete", complete);
         router.post("/api/tasks/:id/reopen", reopen);
+        router.post("/api/tasks/:id/move", move_task);
         router.handle(request)
     })
 }
@@ -49,17 +54,6 @@ fn task_id(params: &Params) -> ApiResult<i64> {
         .ok_or_else(|| not_found().into())
 }
 
-/// `If-Match`: which versions the change may apply to; 400 when malformed.
-fn if_match(request: &Request) -> ApiResult<IfMatch> {
-    IfMatch::parse(request.header("if-match").map(|v| v.as_bytes())).map_err(|_| {
-        Problem::new(
-            400,
-            "If-Match must be * or a list of entity tags, such as \"3\".",
-        )
-        .into()
-    })
-}
-
 fn task_response(status: u16, task: &Task) -> ApiResult {
     let mut response = json(status, task)?;
     response.set_header("etag", task.etag());
@@ -71,6 +65,7 @@ fn outcome(result: Outcome<Task>) -> ApiResult {
         Outcome::Done(task) => task_response(200, &task),
         Outcome::NotFound => Err(not_found().into()),
         Outcome::Stale { current } => Err(stale(&current)),
+        Outcome::Invalid(errors) => Err(errors.into()),
     }
 }
 
@@ -95,14 +90,21 @@ fn list(request: Request, _: Params) -> ApiResult {
 fn create(request: Request, _: Params) -> ApiResult {
     with_tasks(&request, |tasks, _| {
         let values = json_body::<NewTask>(&request)?.validate()?;
-        let task = tasks.create(&values)?;
+        let task = tasks.create(&values)??;
         let mut response = task_response(201, &task)?;
         response.set_header("location", format!("/api/tasks/{}", task.id));
         Ok(response)
     })
 }
 
-fn parse_text(request: &Request, auth: &Authenticated) -> ApiResult<quick_add::QuickAdd> {
+/// What a line of quick-add text means, and where the task goes.
+struct Parsed {
+    quick_add: QuickAdd,
+    project: Option<Mention>,
+    section: Option<Mention>,
+}
+
+fn parse_text(request: &Request, tasks: &Tasks, auth: &Authenticated) -> ApiResult<Parsed> {
     let body: QuickText = json_body(request)?;
     body.validate()?;
     let context = ParseContext {
@@ -110,20 +112,69 @@ fn parse_text(request: &Request, auth: &Authenticated) -> ApiResult<quick_add::Q
         tz: auth.user.time_zone(),
         week_start: account::week_start(auth.user.week_start).unwrap_or(chrono::Weekday::Mon),
     };
-    Ok(quick_add::parse(&body.text, &context))
+    let quick_add = quick_add::parse(&body.text, &context);
+    let projects = Projects::new(tasks.db(), &auth.user.id);
+    let default_project = match body.project_id {
+        Some(id) => Some(projects.get(id)?.ok_or_else(|| {
+            taskspin_http::ApiError::from(vec![FieldError {
+                field: "project_id".into(),
+                message: "is not one of your projects".into(),
+            }])
+        })?),
+        None => None,
+    };
+    let (project, section) = projects.mentions(
+        quick_add.project.as_deref(),
+        quick_add.section.as_deref(),
+        default_project.as_ref(),
+    )?;
+    Ok(Parsed {
+        quick_add,
+        project,
+        section,
+    })
 }
 
 /// Creates the task a line of text describes.
 fn quick(request: Request, _: Params) -> ApiResult {
     with_tasks(&request, |tasks, auth| {
-        let values = TaskValues::from_quick_add(&parse_text(&request, auth)?)?;
-        task_response(201, &tasks.create(&values)?)
+        let parsed = parse_text(&request, tasks, auth)?;
+        let mut values = TaskValues::from_quick_add(&parsed.quick_add)?;
+        values.placement = Placement {
+            project: parsed.project.and_then(|p| p.id),
+            section: parsed.section.and_then(|s| s.id),
+            parent: None,
+        };
+        task_response(201, &tasks.create(&values)??)
     })
+}
+
+/// `POST /api/tasks/parse`: the parsed fields, with the project and section.
+#[derive(Serialize)]
+struct Preview {
+    #[serde(flatten)]
+    quick_add: QuickAdd,
+    project: Option<Mention>,
+    section: Option<Mention>,
 }
 
 /// What quick add would create, for a live preview; creates nothing.
 fn parse(request: Request, _: Params) -> ApiResult {
-    with_tasks(&request, |_, auth| json(200, &parse_text(&request, auth)?))
+    with_tasks(&request, |tasks, auth| {
+        let Parsed {
+            quick_add,
+            project,
+            section,
+        } = parse_text(&request, tasks, auth)?;
+        json(
+            200,
+            &Preview {
+                quick_add,
+                project,
+                section,
+            },
+        )
+    })
 }
 
 fn ids(request: &Request) -> ApiResult<Vec<i64>> {
@@ -170,6 +221,7 @@ fn delete(request: Request, params: Params) -> ApiResult {
             Outcome::Done(()) => Ok(Response::new(204, ())),
             Outcome::NotFound => Err(not_found().into()),
             Outcome::Stale { current } => Err(stale(&current)),
+            Outcome::Invalid(errors) => Err(errors.into()),
         }
     })
 }
@@ -183,5 +235,15 @@ fn complete(request: Request, params: Params) -> ApiResult {
 fn reopen(request: Request, params: Params) -> ApiResult {
     with_tasks(&request, |tasks, _| {
         outcome(tasks.reopen(task_id(&params)?, &if_match(&request)?)?)
+    })
+}
+
+/// Moves a task (with its subtasks) to another project, section, parent or
+/// place among its siblings.
+fn move_task(request: Request, params: Params) -> ApiResult {
+    with_tasks(&request, |tasks, _| {
+        let id = task_id(&params)?;
+        let to = json_body::<MoveTask>(&request)?;
+        outcome(tasks.move_task(id, &to, &if_match(&request)?)?)
     })
 }

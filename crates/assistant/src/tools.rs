@@ -361,13 +361,14 @@ impl<'a> Toolbox<'a> {
             Ok(new_task) => new_task,
             Err(error) => return Ok(error),
         };
-        match new_task.validate() {
-            Ok(values) => Ok(ToolOutput::ok(task_result(
-                &self.tasks.create(&values)?,
-                "created",
-            ))),
-            Err(errors) => Ok(ToolOutput::error(describe_field_errors(&errors))),
-        }
+        let created = match new_task.validate() {
+            Ok(values) => self.tasks.create(&values)?,
+            Err(errors) => Err(errors),
+        };
+        Ok(match created {
+            Ok(task) => ToolOutput::ok(task_result(&task, "created")),
+            Err(errors) => ToolOutput::error(describe_field_errors(&errors)),
+        })
     }
 
     fn update_task(&self, arguments: &Value) -> taskspin_db::Result<ToolOutput> {

@@ -9,6 +9,9 @@ pub use spin_sdk::pg4::ParameterValue;
 
 mod settings;
 pub use settings::Settings;
+mod precondition;
+pub use precondition::{IfMatch, Malformed};
+pub mod position;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

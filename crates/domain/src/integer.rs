@@ -87,6 +87,14 @@ pub fn optional<'de, D: Deserializer<'de>, T: TryFrom<i64>>(
         .transpose()
 }
 
+/// A field that may be sent as an integer or as `null`: `Some(None)` for
+/// `null`; with `#[serde(default)]`, `None` when not sent.
+pub fn nullable<'de, D: Deserializer<'de>, T: TryFrom<i64>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    optional(deserializer).map(Some)
+}
+
 pub fn list<'de, D: Deserializer<'de>, T: TryFrom<i64>>(
     deserializer: D,
 ) -> Result<Vec<T>, D::Error> {

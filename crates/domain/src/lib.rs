@@ -5,6 +5,7 @@
 pub mod account;
 pub mod integer;
 pub mod intent;
+pub mod project;
 pub mod quick_add;
 pub mod recurrence;
 pub mod task;

@@ -10,6 +10,10 @@
 //! - **Tags**: `#word` with letters, digits, `-`, `_`, `/` and at least one
 //!   letter (`#42` stays in the title, like an issue number). Lower-cased,
 //!   duplicates dropped, at most 20 of at most 32 characters; others stay in the title.
+//! - **Project and section**: `+Name` names a project and `/Name` a section
+//!   of it: letters, digits, `-` and `_` with at least one letter (`+1` and
+//!   `1/2` stay in the title). The last of each wins; both are removed. The
+//!   names are only read here; which project they mean is the caller's business.
 //! - **Quotes**: text in `"…"` (also `“…”`, `„…“`, `«…»`) is never parsed and
 //!   stays in the title with its quotes. A quote opens only at the start of a
 //!   word, so `12" pipe` is plain text; an unclosed quote is plain text.
@@ -86,6 +90,12 @@ pub struct QuickAdd {
     /// Lower case, unique, in order of appearance.
     pub tags: Vec<String>,
     pub recurrence: Option<Recurrence>,
+    /// `+Name`, as written (without the `+`).
+    #[serde(skip)]
+    pub project: Option<String>,
+    /// `/Name`, as written (without the `/`).
+    #[serde(skip)]
+    pub section: Option<String>,
 }
 
 /// Where and when the text was typed.
@@ -98,12 +108,17 @@ pub struct ParseContext {
 
 /// Reads a line of quick-add text; see the module documentation for the rules.
 pub fn parse(text: &str, context: &ParseContext) -> QuickAdd {
-    let mut tags = Vec::new();
-    let mut priority = None;
+    let mut markup = Markup::default();
     let items: Vec<Item> = lex(text)
         .into_iter()
-        .map(|piece| classify(piece, &mut tags, &mut priority))
+        .map(|piece| classify(piece, &mut markup))
         .collect();
+    let Markup {
+        tags,
+        priority,
+        project,
+        section,
+    } = markup;
     let local_now = context.now.with_timezone(&context.tz).naive_local();
     let scan = Scan {
         items: &items,
@@ -174,6 +189,8 @@ pub fn parse(text: &str, context: &ParseContext) -> QuickAdd {
         priority,
         tags,
         recurrence,
+        project,
+        section,
     }
 }
 
@@ -332,11 +349,16 @@ const TRAIL: &[char] = &[
     ',', '.', ';', ':', '!', '?', ')', ']', '}', '"', '\'', '”', '’', '»', '…',
 ];
 
-fn classify<'a>(
-    piece: Piece<'a>,
-    tags: &mut Vec<String>,
-    priority: &mut Option<Priority>,
-) -> Item<'a> {
+/// What the markup words of a text set.
+#[derive(Default)]
+struct Markup {
+    tags: Vec<String>,
+    priority: Option<Priority>,
+    project: Option<String>,
+    section: Option<String>,
+}
+
+fn classify<'a>(piece: Piece<'a>, found: &mut Markup) -> Item<'a> {
     let Piece {
         text,
         quoted,
@@ -355,17 +377,23 @@ fn classify<'a>(
     let trail = rest.get(core.len()..).unwrap_or("");
     let key = core.to_lowercase();
     let markup = if let Some(p) = priority_of(&key) {
-        *priority = Some(p);
+        found.priority = Some(p);
         true
     } else if let Some(tag) = tag_of(core) {
-        if tags.contains(&tag) {
+        if found.tags.contains(&tag) {
             true
-        } else if tags.len() < TAGS_MAX {
-            tags.push(tag);
+        } else if found.tags.len() < TAGS_MAX {
+            found.tags.push(tag);
             true
         } else {
             false
         }
+    } else if let Some(name) = name_of(core, '+') {
+        found.project = Some(name.to_owned());
+        true
+    } else if let Some(name) = name_of(core, '/') {
+        found.section = Some(name.to_owned());
+        true
     } else {
         false
     };
@@ -391,6 +419,14 @@ fn priority_of(key: &str) -> Option<Priority> {
         "!none" => Some(Priority::None),
         _ => None,
     }
+}
+
+/// The name of a `+Project` or `/Section` word.
+fn name_of(core: &str, sigil: char) -> Option<&str> {
+    let name = core.strip_prefix(sigil)?;
+    let allowed = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_');
+    let fits = name.chars().count() <= crate::project::NAME_MAX_CHARS;
+    (fits && name.chars().all(allowed) && name.chars().any(char::is_alphabetic)).then_some(name)
 }
 
 fn tag_of(core: &str) -> Option<String> {
@@ -1272,6 +1308,8 @@ mod tests {
             priority: None,
             tags: vec![],
             recurrence: None,
+            project: None,
+            section: None,
         }
     }
 
@@ -1294,6 +1332,15 @@ mod tests {
         }
         fn every(mut self, recurrence: Recurrence) -> Self {
             self.recurrence = Some(recurrence);
+            self
+        }
+        fn in_section(mut self, section: &str) -> Self {
+            self.section = Some(section.into());
+            self
+        }
+        fn in_project(mut self, project: &str, section: Option<&str>) -> Self {
+            self.project = Some(project.into());
+            self.section = section.map(Into::into);
             self
         }
     }
@@ -1354,6 +1401,12 @@ mod tests {
             ("May I call?", t("May I call?")),
             ("p1 fix prod", t("fix prod").p(Urgent)),
             ("#work #Work review PRs", t("review PRs").tags(&["work"])),
+            // Projects and sections.
+            ("Buy milk +Groceries", t("Buy milk").in_project("Groceries", Option::None)),
+            ("Draft report +Work /Next-week friday", t("Draft report").on(2026, 11, 27).in_project("Work", Some("Next-week"))),
+            ("+Home +Garden rake leaves", t("rake leaves").in_project("Garden", Option::None)),
+            ("call /Later", t("call").in_section("Later")),
+            ("Add 1/2 cup +1 and/or 12/25 / +", t("Add 1/2 cup +1 and/or").on(2026, 12, 25)),
             ("end of month invoice", t("invoice").on(2026, 11, 30)),
             ("tonight dinner", t("dinner").at("2026-11-26T01:00:00Z")),
             ("lunch at noon", t("lunch").at("2026-11-25T17:00:00Z")),

@@ -113,3 +113,15 @@ pub fn json<T: serde::Serialize>(status: u16, body: &T) -> ApiResult {
         .body(body)
         .build())
 }
+
+/// The request's `If-Match`: which versions a change may apply to; a 400
+/// problem when the header is malformed.
+pub fn if_match(request: &Request) -> ApiResult<taskspin_db::IfMatch> {
+    taskspin_db::IfMatch::parse(request.header("if-match").map(|v| v.as_bytes())).map_err(|_| {
+        Problem::new(
+            400,
+            "If-Match must be * or a list of entity tags, such as \"3\".",
+        )
+        .into()
+    })
+}

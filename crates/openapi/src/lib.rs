@@ -15,8 +15,11 @@ use taskspin_assistant::conversations::{
 };
 use taskspin_assistant::{ChatReply, ChatRequest};
 use taskspin_domain::FieldError;
+use taskspin_projects::{
+    Mention, Move, NewProject, NewSection, Project, ProjectList, ProjectPatch, Section, SectionList,
+};
 use taskspin_tasks::requests::{BulkCompleted, BulkDeleted, Ids, QuickText};
-use taskspin_tasks::{NewTask, Page, Task, TaskPatch};
+use taskspin_tasks::{MoveTask, NewTask, Page, SubtaskCounts, Task, TaskPatch};
 use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem, PathsBuilder,
@@ -43,8 +46,18 @@ struct Problem {
     request_id: String,
     /// Each invalid field, on a 422.
     errors: Option<Vec<FieldError>>,
-    /// The task's current version, on a 412.
-    current: Option<Task>,
+    /// The current version of what the change was for, on a 412.
+    current: Option<Current>,
+}
+
+/// What a 412 shows: the task, project or section as it is now.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // describes JSON the components write
+enum Current {
+    Task(Task),
+    Project(Project),
+    Section(Section),
 }
 
 /// What quick add would create.
@@ -59,6 +72,11 @@ struct QuickAddPreview {
     priority: Option<taskspin_domain::Priority>,
     tags: Vec<String>,
     recurrence: Option<taskspin_domain::Recurrence>,
+    /// The project the task goes to (`+Name`, or the one asked for); its id
+    /// is null when no project has that name: the task then goes to the Inbox.
+    project: Option<Mention>,
+    /// `/Name`: a section of that project; id null when it has none so named.
+    section: Option<Mention>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -98,9 +116,21 @@ struct Readiness {
         TokenList,
         NewToken,
         CreatedToken,
+        Current,
         Task,
+        SubtaskCounts,
         NewTask,
         TaskPatch,
+        MoveTask,
+        Project,
+        ProjectList,
+        NewProject,
+        ProjectPatch,
+        Section,
+        SectionList,
+        NewSection,
+        Move,
+        Mention,
         Page,
         QuickText,
         Ids,
@@ -375,6 +405,132 @@ const OPERATIONS: &[Operation] = &[
         &[404, 412],
     ),
     op(
+        Post,
+        "/api/tasks/{id}/move",
+        "Move a task and its subtasks: another project, section, parent or place",
+        SignedIn,
+        Some("MoveTask"),
+        &[(200, Some("Task"))],
+        &[404, 412],
+    ),
+    op(
+        Get,
+        "/api/projects",
+        "List projects (the Inbox first) with their task counts",
+        SignedIn,
+        None,
+        &[(200, Some("ProjectList"))],
+        &[],
+    ),
+    op(
+        Post,
+        "/api/projects",
+        "Create a project",
+        SignedIn,
+        Some("NewProject"),
+        &[(201, Some("Project"))],
+        &[],
+    ),
+    op(
+        Get,
+        "/api/projects/{id}",
+        "Read a project",
+        SignedIn,
+        None,
+        &[(200, Some("Project"))],
+        &[404],
+    ),
+    op(
+        Patch,
+        "/api/projects/{id}",
+        "Rename or recolour a project (the Inbox keeps its name)",
+        SignedIn,
+        Some("ProjectPatch"),
+        &[(200, Some("Project"))],
+        &[404, 409],
+    ),
+    op(
+        Delete,
+        "/api/projects/{id}",
+        "Delete a project with its sections and tasks",
+        SignedIn,
+        None,
+        &[(204, None)],
+        &[404, 409],
+    ),
+    op(
+        Post,
+        "/api/projects/{id}/archive",
+        "Archive a project: its tasks leave every other view",
+        SignedIn,
+        None,
+        &[(200, Some("Project"))],
+        &[404, 409],
+    ),
+    op(
+        Post,
+        "/api/projects/{id}/restore",
+        "Restore an archived project",
+        SignedIn,
+        None,
+        &[(200, Some("Project"))],
+        &[404, 409],
+    ),
+    op(
+        Post,
+        "/api/projects/{id}/move",
+        "Put a project in another place in the sidebar",
+        SignedIn,
+        Some("Move"),
+        &[(200, Some("Project"))],
+        &[404, 409],
+    ),
+    op(
+        Get,
+        "/api/projects/{id}/sections",
+        "A project's sections, in order",
+        SignedIn,
+        None,
+        &[(200, Some("SectionList"))],
+        &[404],
+    ),
+    op(
+        Post,
+        "/api/projects/{id}/sections",
+        "Add a section at the end of a project",
+        SignedIn,
+        Some("NewSection"),
+        &[(201, Some("Section"))],
+        &[404],
+    ),
+    op(
+        Patch,
+        "/api/projects/{id}/sections/{section_id}",
+        "Rename a section",
+        SignedIn,
+        Some("NewSection"),
+        &[(200, Some("Section"))],
+        &[404],
+    ),
+    op(
+        Delete,
+        "/api/projects/{id}/sections/{section_id}",
+        "Delete a section; its tasks stay in the project",
+        SignedIn,
+        None,
+        &[(204, None)],
+        &[404],
+    ),
+    op(
+        Post,
+        "/api/projects/{id}/sections/{section_id}/move",
+        "Put a section in another place in its project",
+        SignedIn,
+        Some("Move"),
+        &[(200, Some("Section"))],
+        &[404],
+    ),
+    op(
         Get,
         "/api/suggestions",
         "The agents' pending suggestions, newest first",
@@ -619,8 +775,26 @@ fn list_parameters() -> Vec<utoipa::openapi::path::Parameter> {
         parameter(
             "sort",
             ParameterIn::Query,
-            string_enum(&["due", "priority", "created", "updated", "title"]),
-            "Default due",
+            string_enum(&["due", "priority", "created", "updated", "title", "manual"]),
+            "Default due; manual: the order set by hand (among siblings)",
+        ),
+        parameter(
+            "project",
+            ParameterIn::Query,
+            id_or(&["inbox"]),
+            "Only this project's tasks (a project id, or inbox); without it, archived projects' tasks are left out",
+        ),
+        parameter(
+            "section",
+            ParameterIn::Query,
+            id_or(&["none"]),
+            "Only this section's tasks (a section id), or none: those without a section",
+        ),
+        parameter(
+            "parent",
+            ParameterIn::Query,
+            id_or(&["none"]),
+            "Only this task's subtasks (a task id), or none: top-level tasks",
         ),
         parameter(
             "order",
@@ -661,9 +835,21 @@ fn operation_id(method: &HttpMethod, path: &str) -> String {
     format!("{method}_{}", words.join("_"))
 }
 
-/// Whether an operation honours `If-Match` (a task's changes).
+/// Whether an operation honours `If-Match`: every change of one task,
+/// project or section.
 fn takes_if_match(spec: &Operation) -> bool {
-    spec.path.starts_with("/api/tasks/{id}") && spec.method != Get
+    let changes_one = spec.path.starts_with("/api/tasks/{id}")
+        || (spec.path.starts_with("/api/projects/{id}")
+            && spec.path != "/api/projects/{id}/sections");
+    changes_one && spec.method != Get
+}
+
+/// A query parameter that is a positive id or one of `words`.
+fn id_or(words: &[&str]) -> Schema {
+    let id = ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .pattern(Some("^[1-9][0-9]{0,17}$"));
+    AnyOfBuilder::new().item(id).item(string_enum(words)).into()
 }
 
 /// Links from a success answer to the operations that take what it returns
@@ -684,10 +870,39 @@ fn links(spec: &Operation) -> Vec<(String, utoipa::openapi::link::Link)> {
             to(Delete, "/api/tasks/{id}", "id", value),
             to(Post, "/api/tasks/{id}/complete", "id", value),
             to(Post, "/api/tasks/{id}/reopen", "id", value),
+            to(Post, "/api/tasks/{id}/move", "id", value),
         ]
+    };
+    let project_operations = |value: &str| {
+        vec![
+            to(Get, "/api/projects/{id}", "id", value),
+            to(Patch, "/api/projects/{id}", "id", value),
+            to(Delete, "/api/projects/{id}", "id", value),
+            to(Post, "/api/projects/{id}/archive", "id", value),
+            to(Post, "/api/projects/{id}/restore", "id", value),
+            to(Post, "/api/projects/{id}/move", "id", value),
+            to(Get, "/api/projects/{id}/sections", "id", value),
+            to(Post, "/api/projects/{id}/sections", "id", value),
+        ]
+    };
+    // A section's operations need its project's id and its own.
+    let section = |method: HttpMethod, path: &str| {
+        let id = operation_id(&method, path);
+        let link = LinkBuilder::new()
+            .operation_id(id.clone())
+            .parameter("id", "$response.body#/project_id")
+            .parameter("section_id", "$response.body#/id")
+            .build();
+        (id, link)
     };
     match (&spec.method, spec.path) {
         (Post, "/api/tasks" | "/api/tasks/quick") => task_operations("$response.body#/id"),
+        (Post, "/api/projects") => project_operations("$response.body#/id"),
+        (Post, "/api/projects/{id}/sections") => vec![
+            section(Patch, "/api/projects/{id}/sections/{section_id}"),
+            section(Delete, "/api/projects/{id}/sections/{section_id}"),
+            section(Post, "/api/projects/{id}/sections/{section_id}/move"),
+        ],
         (Get, "/api/tasks") => vec![to(
             Get,
             "/api/tasks",
@@ -728,6 +943,17 @@ fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
         builder = builder.parameter(parameter("id", ParameterIn::Path, id.into(), "The id"));
     }
+    if spec.path.contains("{section_id}") {
+        let id = ObjectBuilder::new()
+            .schema_type(SchemaType::Type(Type::Integer))
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
+        builder = builder.parameter(parameter(
+            "section_id",
+            ParameterIn::Path,
+            id.into(),
+            "The section's id",
+        ));
+    }
     if spec.path.contains("{conversation_id}") {
         builder = builder.parameter(parameter(
             "conversation_id",
@@ -738,6 +964,14 @@ fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
     }
     if spec.path == "/api/tasks" && spec.method == Get {
         builder = builder.parameters(Some(list_parameters()));
+    }
+    if spec.path == "/api/projects" && spec.method == Get {
+        builder = builder.parameter(parameter(
+            "status",
+            ParameterIn::Query,
+            string_enum(&["active", "archived", "all"]),
+            "Default active",
+        ));
     }
     if takes_if_match(spec) {
         builder = builder.parameter(parameter(
@@ -785,7 +1019,11 @@ fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
     }
     if spec.access == SignedIn {
         errors.extend([401, 403]);
-        if spec.path == "/api/tasks" || spec.path.starts_with("/api/tasks/") {
+        // Query parameters (and, for tasks, ids named in a body) are checked.
+        if spec.path == "/api/tasks"
+            || spec.path.starts_with("/api/tasks/")
+            || spec.path == "/api/projects"
+        {
             errors.push(422);
         }
         builder = builder

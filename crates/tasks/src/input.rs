@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer};
+use taskspin_domain::integer::{self, JsonSafe};
 use taskspin_domain::task as rules;
 use taskspin_domain::{Due, Errors, FieldError, Priority, Recurrence};
 
@@ -30,6 +31,19 @@ pub struct NewTask {
     #[schema(format = Date)]
     pub due_date: Option<String>,
     pub recurrence: Option<Recurrence>,
+    /// One of the caller's projects; not sent: the Inbox (or the parent's).
+    #[serde(default, deserialize_with = "integer::optional")]
+    #[schema(value_type = Option<JsonSafe>)]
+    pub project_id: Option<i64>,
+    /// A section of the task's project.
+    #[serde(default, deserialize_with = "integer::optional")]
+    #[schema(value_type = Option<JsonSafe>)]
+    pub section_id: Option<i64>,
+    /// Makes the task a subtask of one of the caller's tasks, in its
+    /// project and section, at most 4 levels deep.
+    #[serde(default, deserialize_with = "integer::optional")]
+    #[schema(value_type = Option<JsonSafe>)]
+    pub parent_id: Option<i64>,
 }
 
 /// `PATCH /api/tasks/{id}`: any subset; `null` clears a nullable field.
@@ -88,6 +102,16 @@ pub struct TaskValues {
     pub tags: Vec<String>,
     pub due: Option<Due>,
     pub recurrence: Option<Recurrence>,
+    pub placement: Placement,
+}
+
+/// Where a new task goes; each id is checked against the caller's own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Placement {
+    /// `None`: the Inbox (or, for a subtask, its parent's project).
+    pub project: Option<i64>,
+    pub section: Option<i64>,
+    pub parent: Option<i64>,
 }
 
 /// A valid change: `None` leaves a field as it is; `due` and `recurrence`
@@ -164,6 +188,11 @@ impl NewTask {
                 tags: tags?,
                 due: due?,
                 recurrence: recurrence?,
+                placement: Placement {
+                    project: self.project_id,
+                    section: self.section_id,
+                    parent: self.parent_id,
+                },
             })
         })();
         errors.finish(values)
@@ -201,6 +230,28 @@ impl TaskPatch {
     }
 }
 
+/// `POST /api/tasks/{id}/move`: any of the fields; the subtree moves along.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveTask {
+    /// Another of the caller's projects; a subtask moved there becomes top level.
+    #[serde(default, deserialize_with = "integer::optional")]
+    #[schema(value_type = Option<JsonSafe>)]
+    pub project_id: Option<i64>,
+    /// A section of the destination project; `null`: none. Makes a subtask top level.
+    #[serde(default, deserialize_with = "integer::nullable")]
+    #[schema(value_type = Option<JsonSafe>)]
+    pub section_id: Option<Option<i64>>,
+    /// The new parent; `null`: top level.
+    #[serde(default, deserialize_with = "integer::nullable")]
+    #[schema(value_type = Option<JsonSafe>)]
+    pub parent_id: Option<Option<i64>>,
+    /// Goes right after this sibling in the destination; `null`: first; not sent: last.
+    #[serde(default, deserialize_with = "integer::nullable")]
+    #[schema(value_type = Option<JsonSafe>)]
+    pub after: Option<Option<i64>>,
+}
+
 /// The database's representation of a due: an RFC 3339 instant or a date.
 pub(crate) fn due_columns(due: Option<Due>) -> (Option<DateTime<Utc>>, Option<NaiveDate>) {
     match due {
@@ -233,6 +284,7 @@ impl TaskValues {
             tags: parsed.tags.clone(),
             due: parsed.due,
             recurrence: parsed.recurrence.clone(),
+            placement: Placement::default(),
         });
         errors.finish(values)
     }
@@ -314,7 +366,7 @@ mod decoding {
         fn never_panics_reading_list_query_pairs(
             pairs in proptest::collection::vec(
                 (
-                    proptest::sample::select(vec!["status", "priority", "tag", "due_before", "due_after", "q", "sort", "order", "limit", "cursor"]),
+                    proptest::sample::select(vec!["status", "priority", "tag", "due_before", "due_after", "q", "project", "section", "parent", "sort", "order", "limit", "cursor"]),
                     any::<String>(),
                 ),
                 0..6,

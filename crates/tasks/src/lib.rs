@@ -5,11 +5,11 @@
 
 mod input;
 mod list;
-mod precondition;
 pub mod requests;
 mod store;
+mod tree;
 
-pub use input::{NewTask, TagName, TaskChanges, TaskPatch, TaskValues};
-pub use list::{ListQuery, Page, Sort, Status, list_statement};
-pub use precondition::{IfMatch, Malformed};
-pub use store::{Outcome, Task, Tasks};
+pub use input::{MoveTask, NewTask, Placement, TagName, TaskChanges, TaskPatch, TaskValues};
+pub use list::{ListQuery, Page, ProjectFilter, Sort, Status, list_statement};
+pub use store::{Outcome, SubtaskCounts, Task, Tasks};
+pub use taskspin_db::{IfMatch, Malformed};

@@ -30,6 +30,8 @@ pub enum Sort {
     Created,
     Updated,
     Title,
+    /// By hand: position order, meaningful among siblings.
+    Manual,
 }
 
 impl Sort {
@@ -40,6 +42,7 @@ impl Sort {
             Sort::Created => "t.created_at",
             Sort::Updated => "t.updated_at",
             Sort::Title => "t.title",
+            Sort::Manual => "t.position",
         }
     }
 
@@ -54,6 +57,7 @@ impl Sort {
             Sort::Updated => "t.updated_at AT TIME ZONE 'UTC' AS sort_key",
             Sort::Priority => "t.priority::text AS sort_key",
             Sort::Title => "t.title AS sort_key",
+            Sort::Manual => "t.position::text AS sort_key",
         }
     }
 
@@ -63,7 +67,7 @@ impl Sort {
             Sort::Due | Sort::Created | Sort::Updated => Ok(row
                 .get::<Option<NaiveDateTime>>("sort_key")?
                 .map(|at| at.and_utc().timestamp_micros().to_string())),
-            Sort::Priority | Sort::Title => row.get("sort_key"),
+            Sort::Priority | Sort::Title | Sort::Manual => row.get("sort_key"),
         }
     }
 
@@ -76,6 +80,7 @@ impl Sort {
             Sort::Created | Sort::Updated => micros,
             Sort::Priority => format!("${n}::text::smallint"),
             Sort::Title => format!("${n}::text"),
+            Sort::Manual => format!("${n}::text::bigint"),
         }
     }
 
@@ -103,6 +108,21 @@ impl Cursor {
     }
 }
 
+/// `project=`: one of the caller's projects by id, or their Inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectFilter {
+    Id(i64),
+    Inbox,
+}
+
+/// `section=` and `parent=`: an id, or `none`.
+fn id_or_none(value: &str) -> Option<Option<i64>> {
+    match value {
+        "none" => Some(None),
+        id => id.parse::<i64>().ok().filter(|id| *id > 0).map(Some),
+    }
+}
+
 /// `GET /api/tasks` query parameters, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListQuery {
@@ -112,6 +132,11 @@ pub struct ListQuery {
     pub due_before: Option<DateTime<Utc>>,
     pub due_after: Option<DateTime<Utc>>,
     pub q: Option<String>,
+    pub project: Option<ProjectFilter>,
+    /// `Some(None)`: tasks without a section.
+    pub section: Option<Option<i64>>,
+    /// `Some(None)`: top-level tasks only.
+    pub parent: Option<Option<i64>>,
     pub sort: Sort,
     pub descending: bool,
     pub limit: u32,
@@ -127,6 +152,9 @@ impl Default for ListQuery {
             due_before: None,
             due_after: None,
             q: None,
+            project: None,
+            section: None,
+            parent: None,
             sort: Sort::Due,
             descending: false,
             limit: DEFAULT_LIMIT,
@@ -190,9 +218,27 @@ impl ListQuery {
                         list.q = Some(value.to_owned());
                     }
                 }
+                "project" => match value {
+                    "inbox" => list.project = Some(ProjectFilter::Inbox),
+                    id => match id.parse::<i64>() {
+                        Ok(id) if id > 0 => list.project = Some(ProjectFilter::Id(id)),
+                        _ => errors.add("project", "must be a project id or inbox"),
+                    },
+                },
+                "section" => match id_or_none(value) {
+                    Some(section) => list.section = Some(section),
+                    None => errors.add("section", "must be a section id or none"),
+                },
+                "parent" => match id_or_none(value) {
+                    Some(parent) => list.parent = Some(parent),
+                    None => errors.add("parent", "must be a task id or none"),
+                },
                 "sort" => match parse_enum(value) {
                     Some(sort) => list.sort = sort,
-                    None => errors.add("sort", "must be due, priority, created, updated or title"),
+                    None => errors.add(
+                        "sort",
+                        "must be due, priority, created, updated, title or manual",
+                    ),
                 },
                 "order" => match value {
                     "asc" => order = Some(false),
@@ -283,6 +329,36 @@ pub fn list_statement(
         let n = param(ParameterValue::Str(q.clone()));
         conditions.push(format!("t.search @@ websearch_to_tsquery('simple', ${n})"));
     }
+    match query.project {
+        Some(ProjectFilter::Id(id)) => {
+            let n = param(ParameterValue::Int64(id));
+            conditions.push(format!("t.project_id = ${n}"));
+        }
+        Some(ProjectFilter::Inbox) => conditions.push(
+            "t.project_id = (SELECT p.id FROM projects p WHERE p.user_id = $1 AND p.inbox)".into(),
+        ),
+        // Archived projects keep their tasks out of every other view.
+        None => conditions.push(
+            "t.project_id NOT IN (SELECT p.id FROM projects p WHERE p.user_id = $1 AND p.archived_at IS NOT NULL)"
+                .into(),
+        ),
+    }
+    match query.section {
+        Some(Some(id)) => {
+            let n = param(ParameterValue::Int64(id));
+            conditions.push(format!("t.section_id = ${n}"));
+        }
+        Some(None) => conditions.push("t.section_id IS NULL".into()),
+        None => {}
+    }
+    match query.parent {
+        Some(Some(id)) => {
+            let n = param(ParameterValue::Int64(id));
+            conditions.push(format!("t.parent_id = ${n}"));
+        }
+        Some(None) => conditions.push("t.parent_id IS NULL".into()),
+        None => {}
+    }
     let column = query.sort.column();
     let direction = if query.descending { "DESC" } else { "ASC" };
     if let Some(cursor) = &query.cursor {
@@ -354,6 +430,27 @@ mod tests {
             (query.sort, query.descending, query.limit),
             (Sort::Title, false, 10)
         );
+
+        let query =
+            ListQuery::parse("project=inbox&section=none&parent=12&sort=manual", tz).unwrap();
+        assert_eq!(
+            (
+                query.project,
+                query.section,
+                query.parent,
+                query.sort,
+                query.descending
+            ),
+            (
+                Some(ProjectFilter::Inbox),
+                Some(None),
+                Some(Some(12)),
+                Sort::Manual,
+                false
+            )
+        );
+        assert!(ListQuery::parse("project=0", tz).is_err());
+        assert!(ListQuery::parse("section=-3", tz).is_err());
 
         let errors = ListQuery::parse("status=soon&limit=500&bogus=1&order=up", tz).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();

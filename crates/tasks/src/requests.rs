@@ -17,6 +17,10 @@ pub struct QuickText {
         pattern = "^[^\\u0000]*[^\\u0000\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000]*$"
     )]
     pub text: String,
+    /// The project the task goes to when the text names none.
+    #[serde(default, deserialize_with = "taskspin_domain::integer::optional")]
+    #[schema(value_type = Option<taskspin_domain::integer::JsonSafe>)]
+    pub project_id: Option<i64>,
 }
 
 pub const QUICK_TEXT_MAX_CHARS: usize = 1000;

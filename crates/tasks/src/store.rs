@@ -1,10 +1,10 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use serde::Serialize;
-use taskspin_db::{Db, ParameterValue, Row};
-use taskspin_domain::{Due, Priority, Recurrence, Zone};
+use taskspin_db::{Db, IfMatch, ParameterValue, Row};
+use taskspin_domain::{Due, FieldError, Priority, Recurrence, Zone};
 
-use crate::input::{TaskChanges, TaskValues, due_columns};
-use crate::precondition::IfMatch;
+use crate::input::{Placement, TaskChanges, TaskValues, due_columns};
+use crate::tree::Resolved;
 
 /// A task as the API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -27,6 +27,21 @@ pub struct Task {
     #[schema(format = DateTime)]
     pub updated_at: String,
     pub version: i32,
+    pub project_id: i64,
+    /// Null: in the project without a section.
+    pub section_id: Option<i64>,
+    /// Null: a top-level task.
+    pub parent_id: Option<i64>,
+    /// Orders the task among its siblings (same project, section and parent).
+    pub position: i64,
+    pub subtask_counts: SubtaskCounts,
+}
+
+/// A task's progress: its direct subtasks, and how many are completed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct SubtaskCounts {
+    pub total: i64,
+    pub completed: i64,
 }
 
 /// The select list [`Task::from_row`] decodes, for a `tasks t`.
@@ -37,7 +52,9 @@ pub struct Task {
 pub(crate) const TASK_COLUMNS: &str = "t.id, t.title, t.description, t.priority, t.tags, \
      t.due_at AT TIME ZONE 'UTC' AS due_at, t.due_date, t.recurrence, \
      t.completed_at AT TIME ZONE 'UTC' AS completed_at, t.created_at AT TIME ZONE 'UTC' AS created_at, \
-     t.updated_at AT TIME ZONE 'UTC' AS updated_at, t.version";
+     t.updated_at AT TIME ZONE 'UTC' AS updated_at, t.version, \
+     t.project_id, t.section_id, t.parent_id, t.position, \
+     (SELECT ARRAY[count(*), count(c.completed_at)] FROM tasks c WHERE c.parent_id = t.id) AS subtasks";
 
 /// An instant as the API writes it: RFC 3339 in UTC, to the millisecond.
 fn rfc3339(at: NaiveDateTime) -> String {
@@ -85,6 +102,14 @@ impl Task {
             created_at: rfc3339(row.get("created_at")?),
             updated_at: rfc3339(row.get("updated_at")?),
             version: row.get("version")?,
+            project_id: row.get("project_id")?,
+            section_id: row.get("section_id")?,
+            parent_id: row.get("parent_id")?,
+            position: row.get("position")?,
+            subtask_counts: match row.get::<Vec<Option<i64>>>("subtasks")?[..] {
+                [Some(total), Some(completed)] => SubtaskCounts { total, completed },
+                _ => SubtaskCounts::default(),
+            },
         })
     }
 
@@ -118,6 +143,9 @@ pub enum Outcome<T> {
     Stale {
         current: Box<Task>,
     },
+    /// The change names ids that are not the caller's, or a place a task
+    /// cannot go; nothing was changed.
+    Invalid(Vec<FieldError>),
 }
 
 /// One user's tasks.
@@ -160,7 +188,7 @@ impl<'a> Tasks<'a> {
         }
     }
 
-    pub(crate) fn db(&self) -> &Db {
+    pub fn db(&self) -> &Db {
         self.db
     }
 
@@ -181,8 +209,23 @@ impl<'a> Tasks<'a> {
         rows.first().map(|row| Task::from_row(&row)).transpose()
     }
 
-    /// A recurring task without a date starts at its first occurrence.
-    pub fn create(&self, values: &TaskValues) -> taskspin_db::Result<Task> {
+    /// A recurring task without a date starts at its first occurrence. The
+    /// ids of its placement must be the caller's (field errors otherwise).
+    pub fn create(
+        &self,
+        values: &TaskValues,
+    ) -> taskspin_db::Result<Result<Task, Vec<FieldError>>> {
+        if values.placement == Placement::default() {
+            return self.insert(values, None).map(Ok);
+        }
+        self.db
+            .transaction(|db| match self.resolve(db, &values.placement)? {
+                Ok(place) => self.insert(values, Some(place)).map(Ok),
+                Err(errors) => Ok(Err(errors)),
+            })
+    }
+
+    fn insert(&self, values: &TaskValues, place: Option<Resolved>) -> taskspin_db::Result<Task> {
         let due = values.due.or_else(|| {
             values
                 .recurrence
@@ -190,10 +233,17 @@ impl<'a> Tasks<'a> {
                 .map(|r| r.first_due(Utc::now(), self.time_zone))
         });
         let [due_at, due_date] = due_params(due);
+        let id = |pick: fn(&Resolved) -> Option<i64>| {
+            place
+                .as_ref()
+                .and_then(pick)
+                .map_or(ParameterValue::DbNull, ParameterValue::Int64)
+        };
         self.one(
             &format!(
-                "INSERT INTO tasks AS t (user_id, title, description, priority, tags, due_at, due_date, recurrence)
-                 VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7, $8) RETURNING {TASK_COLUMNS}"
+                "INSERT INTO tasks AS t (user_id, title, description, priority, tags, due_at, due_date, recurrence,
+                                         project_id, section_id, parent_id)
+                 VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7, $8, $9, $10, $11) RETURNING {TASK_COLUMNS}"
             ),
             &[
                 self.user(),
@@ -204,6 +254,9 @@ impl<'a> Tasks<'a> {
                 due_at,
                 due_date,
                 recurrence_param(values.recurrence.as_ref()),
+                id(|p| p.project),
+                id(|p| p.section),
+                id(|p| p.parent),
             ],
         )?
         .ok_or_else(|| decode_error("*", "INSERT returned no row"))
@@ -324,43 +377,117 @@ impl<'a> Tasks<'a> {
                 Some(current) => Outcome::Done(current),
             });
         };
+        if task.subtask_counts.total > 0 {
+            self.complete_subtree(id)?;
+        }
         if let Some(recurrence) = &task.recurrence {
             let next = match task.due() {
                 Some(due) => recurrence.next_due(due, self.time_zone),
                 None => recurrence.first_due(Utc::now(), self.time_zone),
             };
             let [due_at, due_date] = due_params(Some(next));
-            self.db.execute(
+            let inserted = self.db.execute(
                 "INSERT INTO tasks (user_id, title, description, priority, tags, due_at, due_date, recurrence,
-                                    previous_occurrence_id)
-                 SELECT user_id, title, description, priority, tags, $3::text::timestamptz, $4, recurrence, id
+                                    project_id, section_id, parent_id, position, previous_occurrence_id)
+                 SELECT user_id, title, description, priority, tags, $3::text::timestamptz, $4, recurrence,
+                        project_id, section_id, parent_id, position, id
                  FROM tasks WHERE id = $1 AND user_id = $2
                  ON CONFLICT (previous_occurrence_id) DO NOTHING",
                 &[ParameterValue::Int64(id), self.user(), due_at, due_date],
             )?;
+            if inserted == 1 && task.subtask_counts.total > 0 {
+                self.copy_subtasks(id)?;
+            }
+        }
+        if task.subtask_counts.total > task.subtask_counts.completed {
+            return Ok(self.get(id)?.map_or(Outcome::NotFound, Outcome::Done));
         }
         Ok(Outcome::Done(task))
     }
 
+    /// Completes the open tasks below a task that was just completed.
+    fn complete_subtree(&self, id: i64) -> taskspin_db::Result<u64> {
+        self.db.execute(
+            "WITH RECURSIVE below AS (
+                 SELECT id FROM tasks WHERE parent_id = $1 AND user_id = $2
+                 UNION ALL
+                 SELECT t.id FROM tasks t JOIN below ON t.parent_id = below.id
+             )
+             UPDATE tasks SET completed_at = now(), updated_at = now(), version = version + 1
+             WHERE id IN (SELECT id FROM below) AND completed_at IS NULL",
+            &[ParameterValue::Int64(id), self.user()],
+        )
+    }
+
+    /// Gives the next occurrence of `id` a fresh copy of its subtasks, open and
+    /// undated, level by level; each copy remembers its original in
+    /// `previous_occurrence_id`, which is how the next level finds its parent.
+    fn copy_subtasks(&self, id: i64) -> taskspin_db::Result<()> {
+        let mut originals = vec![Some(id)];
+        for _ in 1..taskspin_domain::project::MAX_TASK_DEPTH {
+            originals = self
+                .db
+                .query(
+                    "INSERT INTO tasks (user_id, project_id, section_id, parent_id, title, description,
+                                        priority, tags, recurrence, position, previous_occurrence_id)
+                     SELECT c.user_id, copy.project_id, copy.section_id, copy.id, c.title, c.description,
+                            c.priority, c.tags, c.recurrence, c.position, c.id
+                     FROM tasks c JOIN tasks copy ON copy.previous_occurrence_id = c.parent_id
+                     WHERE c.parent_id = ANY($1::bigint[]) AND c.user_id = $2
+                     ORDER BY c.position, c.id
+                     ON CONFLICT (previous_occurrence_id) DO NOTHING
+                     RETURNING previous_occurrence_id",
+                    &[ParameterValue::ArrayInt64(originals), self.user()],
+                )?
+                .map(|row| row.get("previous_occurrence_id"))?;
+            if originals.is_empty() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reopens a completed task, and its completed ancestors with it: an open
+    /// subtask means its parent is not done.
     pub fn reopen(&self, id: i64, if_match: &IfMatch) -> taskspin_db::Result<Outcome<Task>> {
-        let reopened = self.one(
-            &format!(
-                "UPDATE tasks AS t SET completed_at = NULL, updated_at = now(), version = t.version + 1
-                 WHERE t.id = $1 AND t.user_id = $2 AND t.completed_at IS NOT NULL AND ($3::int[] IS NULL OR t.version = ANY($3))
-                 RETURNING {TASK_COLUMNS}"
-            ),
-            &[ParameterValue::Int64(id), self.user(), if_match.param()],
-        )?;
-        Ok(match reopened {
-            Some(task) => Outcome::Done(task),
-            None => match self.get(id)? {
-                None => Outcome::NotFound,
-                Some(current) if !if_match.allows(current.version) => Outcome::Stale {
-                    current: Box::new(current),
+        self.db.transaction(|_| {
+            let reopened = self.one(
+                &format!(
+                    "UPDATE tasks AS t SET completed_at = NULL, updated_at = now(), version = t.version + 1
+                     WHERE t.id = $1 AND t.user_id = $2 AND t.completed_at IS NOT NULL AND ($3::int[] IS NULL OR t.version = ANY($3))
+                     RETURNING {TASK_COLUMNS}"
+                ),
+                &[ParameterValue::Int64(id), self.user(), if_match.param()],
+            )?;
+            Ok(match reopened {
+                Some(task) => {
+                    if task.parent_id.is_some() {
+                        self.reopen_ancestors(id)?;
+                    }
+                    Outcome::Done(task)
+                }
+                None => match self.get(id)? {
+                    None => Outcome::NotFound,
+                    Some(current) if !if_match.allows(current.version) => Outcome::Stale {
+                        current: Box::new(current),
+                    },
+                    Some(current) => Outcome::Done(current),
                 },
-                Some(current) => Outcome::Done(current),
-            },
+            })
         })
+    }
+
+    fn reopen_ancestors(&self, id: i64) -> taskspin_db::Result<u64> {
+        self.db.execute(
+            "WITH RECURSIVE up AS (
+                 SELECT parent_id AS id FROM tasks WHERE id = $1 AND user_id = $2
+                 UNION ALL
+                 SELECT t.parent_id FROM tasks t JOIN up ON t.id = up.id WHERE t.parent_id IS NOT NULL
+             )
+             UPDATE tasks SET completed_at = NULL, updated_at = now(), version = version + 1
+             WHERE id IN (SELECT id FROM up) AND completed_at IS NOT NULL",
+            &[ParameterValue::Int64(id), self.user()],
+        )
     }
 
     /// Completes each task of `ids` that the user has; returns them and the

@@ -28,6 +28,52 @@ export interface Task {
   created_at: string;
   updated_at: string;
   version: number;
+  /** The project it lives in (the Inbox when none was chosen). */
+  project_id: number;
+  section_id: number | null;
+  parent_id: number | null;
+  /** Order among its siblings (same project, section and parent). */
+  position: number;
+  /** Its direct subtasks. */
+  subtask_counts: { total: number; completed: number };
+}
+
+export const PROJECT_COLORS = ["grey", "red", "orange", "yellow", "green", "teal", "blue", "purple", "pink"] as const;
+export type ProjectColor = (typeof PROJECT_COLORS)[number];
+
+export interface Project {
+  id: number;
+  name: string;
+  color: ProjectColor;
+  inbox: boolean;
+  position: number;
+  archived: boolean;
+  archived_at: string | null;
+  /** Pending tasks in it, subtasks included. */
+  open_tasks: number;
+  /** All tasks in it: what deleting it deletes. */
+  tasks: number;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface Section {
+  id: number;
+  project_id: number;
+  name: string;
+  position: number;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+/** POST /api/tasks/{id}/move: absent fields stay; `after` absent = the end, null = first. */
+export interface TaskMove {
+  project_id?: number;
+  section_id?: number | null;
+  parent_id?: number | null;
+  after?: number | null;
 }
 
 export interface TaskPage {
@@ -52,6 +98,10 @@ export interface Parsed {
   priority: Priority | null;
   tags: string[];
   recurrence: Recurrence | null;
+  /** `+Project` of the text; id null: no such project, the task goes to the Inbox. */
+  project?: { name: string; id: number | null } | null;
+  /** `/Section` of the text; id null: no such section in that project. */
+  section?: { name: string; id: number | null } | null;
 }
 
 export interface User {

@@ -1,7 +1,8 @@
-import type { Priority, Recurrence } from "../api/types";
+import type { Priority, ProjectColor, Recurrence } from "../api/types";
 import { type DueState } from "../lib/dates";
 import { describeRecurrence } from "../lib/recurrence";
 import { Icon } from "./Icon";
+import { ColorDot } from "./ProjectColor";
 
 const PRIORITY_STYLE: Record<Priority, string> = {
   none: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
@@ -56,6 +57,33 @@ export function RecurrenceChip({ recurrence }: { recurrence: Recurrence }) {
   return (
     <span className="chip bg-emerald-50 text-emerald-900 dark:bg-emerald-900/50 dark:text-emerald-100" data-chip="recurrence">
       <Icon name="repeat" className="size-3" /> {describeRecurrence(recurrence)}
+    </span>
+  );
+}
+
+/** "2/5": the direct subtasks done, of all. */
+export function ProgressChip({ counts }: { counts: { total: number; completed: number } | undefined }) {
+  if (!counts || counts.total === 0) return null;
+  const done = counts.completed === counts.total;
+  return (
+    <span
+      className={`chip ${done ? "bg-emerald-50 text-emerald-900 dark:bg-emerald-900/50 dark:text-emerald-100" : "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"}`}
+      data-chip="progress"
+    >
+      <span className="sr-only">Subtasks done: </span>
+      {counts.completed}/{counts.total}
+    </span>
+  );
+}
+
+export function ProjectChip({ name, color }: { name: string; color: ProjectColor }) {
+  return (
+    <span className="chip bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300" data-chip="project">
+      <ColorDot color={color} className="size-2" />
+      <span>
+        <span className="sr-only">Project </span>
+        {name}
+      </span>
     </span>
   );
 }

@@ -19,9 +19,11 @@ interface DialogProps {
   /** Wider panel, for the assistant. */
   wide?: boolean;
   description?: string;
+  /** Where a panel opens: the right (default) or the left (the menu). */
+  side?: "left" | "right";
 }
 
-export function Dialog({ title, onClose, children, variant = "modal", wide = false, description }: DialogProps) {
+export function Dialog({ title, onClose, children, variant = "modal", wide = false, description, side = "right" }: DialogProps) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   const descriptionId = useId();
@@ -71,6 +73,14 @@ export function Dialog({ title, onClose, children, variant = "modal", wide = fal
   }, []);
 
   const panel = variant === "panel";
+  // Messages (Toasts) keep clear of a panel on the right: index.css reads this.
+  useEffect(() => {
+    if (!panel || side !== "right") return;
+    document.body.dataset.panel = wide ? "wide" : "narrow";
+    return () => {
+      delete document.body.dataset.panel;
+    };
+  }, [panel, side, wide]);
   return (
     <div className="fixed inset-0 z-40 flex" data-dialog-root>
       <div className="fixed inset-0 bg-slate-900/50" aria-hidden="true" onClick={onClose} />
@@ -83,7 +93,7 @@ export function Dialog({ title, onClose, children, variant = "modal", wide = fal
         tabIndex={-1}
         className={
           panel
-            ? `relative ml-auto flex h-full w-full flex-col overflow-y-auto bg-white shadow-xl dark:bg-slate-900 ${wide ? "sm:max-w-2xl" : "sm:max-w-md"}`
+            ? `relative ${side === "left" ? "mr-auto max-w-xs" : "ml-auto"} flex h-full w-full flex-col overflow-y-auto bg-white shadow-xl dark:bg-slate-900 ${wide ? "sm:max-w-2xl" : "sm:max-w-md"}`
             : "relative m-auto w-[calc(100%-2rem)] max-w-md rounded-xl bg-white p-5 shadow-xl dark:bg-slate-900"
         }
       >

@@ -13,6 +13,21 @@ const PATHS = {
   tool: "M14.7 6.3a4 4 0 0 0 5 5L21 13l-8 8-2-2 8-8M14.7 6.3L3 18l3 3 11.7-11.7",
   close: "M6 6l12 12M18 6L6 18",
   flag: "M5 21V4h11l-2 4 2 4H5",
+  menu: "M4 6h16M4 12h16M4 18h16",
+  plus: "M12 5v14M5 12h14",
+  chevronDown: "M6 9l6 6 6-6",
+  chevronRight: "M9 6l6 6-6 6",
+  up: "M12 19V5M6 11l6-6 6 6",
+  down: "M12 5v14M6 13l6 6 6-6",
+  left: "M19 12H5M11 6l-6 6 6 6",
+  right: "M5 12h14M13 6l6 6-6 6",
+  grip: "M9 6h.01M15 6h.01M9 12h.01M15 12h.01M9 18h.01M15 18h.01",
+  pencil: "M4 20h4L19 9l-4-4L4 16zM13 7l4 4",
+  archive: "M3 4h18v4H3zM5 8v12h14V8M10 12h4",
+  inbox: "M3 13l3-8h12l3 8v6H3zM3 13h5l1 3h6l1-3h5",
+  sun2: "M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8z",
+  list: "M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01",
+  board: "M4 4h4v16H4zM10 4h4v10h-4zM16 4h4v13h-4z",
 } as const;
 
 export type IconName = keyof typeof PATHS;

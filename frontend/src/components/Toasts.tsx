@@ -1,5 +1,7 @@
 // Short messages at the bottom of the screen, announced to screen readers,
-// optionally with one action (Undo).
+// optionally with one action (Undo). While a side panel is open they move
+// out of its way (index.css, "toast-region"): left of it on a wide screen,
+// to the top on a narrow one, never over the assistant's message box.
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from "react";
 import { Icon } from "./Icon";
 
@@ -35,7 +37,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     <ToastContext.Provider value={value}>
       {children}
       <div
-        className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4"
+        className="toast-region pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4"
+        data-testid="toasts"
         role="status"
         aria-live="polite"
       >

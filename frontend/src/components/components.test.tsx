@@ -97,3 +97,39 @@ describe("Dialog", () => {
     expect(document.activeElement).toBe(opener);
   });
 });
+
+describe("QuickAdd placement", () => {
+  it("goes where the text says, else to the project page it is on", async () => {
+    const { placement } = await import("./QuickAdd");
+    const here = { id: 7, name: "Work", inbox: false } as Parameters<typeof placement>[1];
+    const sections = [{ id: 3, name: "Next Up" }] as Parameters<typeof placement>[2];
+    expect(placement({ project: { name: "Home", id: 9 }, section: null }, here, sections)).toEqual({
+      project: { name: "Home", id: 9, named: true },
+      section: null,
+      move: false,
+    });
+    expect(placement({ project: null, section: { name: "nextup", id: null } }, here, sections)).toEqual({
+      project: { id: 7, name: "Work", named: false },
+      section: { id: 3, name: "Next Up" },
+      move: true,
+    });
+    expect(placement({ project: null, section: null }, undefined)).toEqual({ project: null, section: null, move: false });
+    const inbox = { id: 1, name: "Inbox", inbox: true } as Parameters<typeof placement>[1];
+    expect(placement({ project: null, section: null }, inbox).move).toBe(false);
+  });
+
+  it("says when the named project does not exist", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(() =>
+        Promise.resolve(
+          jsonResponse({ title: "Buy paint", due_at: null, due_date: null, priority: null, tags: [], recurrence: null, project: { name: "Foo", id: null }, section: null }),
+        ),
+      ),
+    );
+    const user = userEvent.setup();
+    render(withClient(<QuickAdd zone="UTC" inputRef={createRef()} />));
+    await user.type(screen.getByLabelText("New task"), "Buy paint +Foo");
+    await waitFor(() => expect(screen.getByTestId("quick-add-preview").querySelector('[data-chip="project"]')?.textContent).toBe("No project “Foo”: goes to Inbox"));
+  });
+});

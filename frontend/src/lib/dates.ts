@@ -113,12 +113,14 @@ export function describeDue(
     [today]: "Today",
     [dateInZone(zone, 1, now)]: "Tomorrow",
   };
-  const at = new Date(`${date}T12:00:00Z`);
-  const sameYear = date.slice(0, 4) === today.slice(0, 4);
-  const label =
-    names[date] ??
-    `${WEEKDAY_NAMES[at.getUTCDay()] ?? ""} ${at.getUTCDate()} ${MONTH_NAMES[at.getUTCMonth()] ?? ""}${sameYear ? "" : ` ${at.getUTCFullYear()}`}`;
+  const label = names[date] ?? formatDay(date, date.slice(0, 4) !== today.slice(0, 4));
   return time ? `${label} ${time}` : label;
+}
+
+/** "Tue 12 May", or "Sat 2 Jan 2027" with the year. */
+export function formatDay(date: string, withYear = false): string {
+  const at = new Date(`${date}T12:00:00Z`);
+  return `${WEEKDAY_NAMES[at.getUTCDay()] ?? ""} ${at.getUTCDate()} ${MONTH_NAMES[at.getUTCMonth()] ?? ""}${withYear ? ` ${at.getUTCFullYear()}` : ""}`;
 }
 
 /** Every IANA zone the browser knows (a short list when it cannot tell). */

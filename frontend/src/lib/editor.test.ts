@@ -19,6 +19,11 @@ const task: Task = {
   created_at: "2026-06-01T00:00:00Z",
   updated_at: "2026-06-01T00:00:00Z",
   version: 3,
+  project_id: 1,
+  section_id: null,
+  parent_id: null,
+  position: 1048576,
+  subtask_counts: { total: 0, completed: 0 },
 };
 
 describe("the editor", () => {

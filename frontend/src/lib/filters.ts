@@ -5,7 +5,7 @@ import { dateInZone } from "./dates";
 
 export const STATUSES = ["pending", "overdue", "completed", "all"] as const;
 export type Status = (typeof STATUSES)[number];
-export const SORTS = ["due", "priority", "created", "updated", "title"] as const;
+export const SORTS = ["due", "priority", "created", "updated", "title", "manual"] as const;
 export type Sort = (typeof SORTS)[number];
 export const DUES = ["any", "today", "week"] as const;
 export type DueFilter = (typeof DUES)[number];
@@ -34,7 +34,10 @@ function oneOf<T extends string>(values: readonly T[], value: string | null, fal
   return values.includes(value as T) ? (value as T) : fallback;
 }
 
-export function parseFilters(params: URLSearchParams): Filters {
+/** A project lists in its own order by default. */
+export const PROJECT_FILTERS: Filters = { ...DEFAULT_FILTERS, sort: "manual" };
+
+export function parseFilters(params: URLSearchParams, defaults: Filters = DEFAULT_FILTERS): Filters {
   const priority = (params.get("priority") ?? "")
     .split(",")
     .filter((p): p is Priority => (PRIORITIES as readonly string[]).includes(p));
@@ -45,20 +48,20 @@ export function parseFilters(params: URLSearchParams): Filters {
     tag: params.get("tag") ?? "",
     due: oneOf(DUES, params.get("due"), "any"),
     q: params.get("q") ?? "",
-    sort: oneOf(SORTS, params.get("sort"), "due"),
+    sort: oneOf(SORTS, params.get("sort"), defaults.sort),
     order: order === "asc" || order === "desc" ? order : "",
   };
 }
 
 /** The URL's query for these filters: only what differs from the defaults. */
-export function filtersToParams(filters: Filters): URLSearchParams {
+export function filtersToParams(filters: Filters, defaults: Filters = DEFAULT_FILTERS): URLSearchParams {
   const params = new URLSearchParams();
   if (filters.status !== "pending") params.set("status", filters.status);
   if (filters.priority.length > 0) params.set("priority", filters.priority.join(","));
   if (filters.tag) params.set("tag", filters.tag);
   if (filters.due !== "any") params.set("due", filters.due);
   if (filters.q) params.set("q", filters.q);
-  if (filters.sort !== "due") params.set("sort", filters.sort);
+  if (filters.sort !== defaults.sort) params.set("sort", filters.sort);
   if (filters.order) params.set("order", filters.order);
   return params;
 }

@@ -14,6 +14,8 @@ export const SHORTCUTS: [string, string][] = [
   ["j / k", "Next / previous task"],
   ["x", "Complete or reopen the selected task"],
   ["Enter", "Edit the selected task"],
+  ["Alt+↑ / Alt+↓", "Move the focused task (or project, in the sidebar) up or down"],
+  ["Alt+← / Alt+→", "Move the focused card to the neighbouring board column"],
   ["?", "Show these shortcuts"],
   ["Esc", "Close a panel or dialog"],
 ];

@@ -8,6 +8,8 @@ import { api, isApiError, onUnauthorized } from "../api/client";
 import { useMe, useSuggestionCount } from "../api/queries";
 import { Dialog } from "../components/Dialog";
 import { Icon, type IconName } from "../components/Icon";
+import { ProjectDialog } from "../components/ProjectDialogs";
+import { Sidebar } from "../components/Sidebar";
 import { useToast } from "../components/Toasts";
 import { isTypingOrDialog, SHORTCUTS } from "../lib/keys";
 import { applyTheme, nextTheme, savedTheme, type Theme } from "../lib/theme";
@@ -15,7 +17,7 @@ import { applyTheme, nextTheme, savedTheme, type Theme } from "../lib/theme";
 const SuggestionsPanel = lazy(() => import("./SuggestionsPanel"));
 const ChatPanel = lazy(() => import("./ChatPanel"));
 
-type Panel = "none" | "suggestions" | "assistant" | "shortcuts";
+type Panel = "none" | "suggestions" | "assistant" | "shortcuts" | "menu" | "new-project";
 
 const THEME_LABEL: Record<Theme, string> = { system: "System theme", light: "Light theme", dark: "Dark theme" };
 const THEME_ICON: Record<Theme, IconName> = { system: "contrast", light: "sun", dark: "moon" };
@@ -111,15 +113,22 @@ export function Layout() {
         Skip to content
       </a>
       <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/95 backdrop-blur dark:border-slate-800 dark:bg-slate-900/95">
-        <div className="mx-auto flex max-w-5xl items-center gap-1 px-2 py-2 sm:gap-2 sm:px-4">
+        <div className="mx-auto flex max-w-7xl items-center gap-1 px-2 py-2 sm:gap-2 sm:px-4">
+          <button
+            type="button"
+            className="btn-ghost md:hidden"
+            onClick={() => setPanel("menu")}
+            aria-label="Menu"
+            aria-expanded={panel === "menu"}
+            aria-haspopup="dialog"
+          >
+            <Icon name="menu" className="size-5" />
+          </button>
           <Link to="/" aria-label="Taskspin" className="mr-1 flex items-center gap-2 rounded font-semibold sm:mr-3">
             <img src="/favicon.svg" alt="" width="24" height="24" />
             <span className="hidden sm:inline">Taskspin</span>
           </Link>
           <nav aria-label="Main" className="flex items-center gap-1">
-            <NavLink to="/" end className={navClass}>
-              Tasks
-            </NavLink>
             <NavLink to="/settings" className={navClass}>
               Settings
             </NavLink>
@@ -163,13 +172,26 @@ export function Layout() {
           </div>
         </div>
       </header>
-      <main id="main" className="mx-auto max-w-5xl px-3 py-4 sm:px-4">
-        <Outlet />
-      </main>
+      <div className="mx-auto flex max-w-7xl">
+        <aside className="sticky top-14 hidden h-[calc(100vh-3.5rem)] w-60 shrink-0 overflow-y-auto border-r border-slate-200 px-2 py-4 md:block dark:border-slate-800">
+          <Sidebar onNewProject={() => setPanel("new-project")} />
+        </aside>
+        <main id="main" className="min-w-0 flex-1 px-3 py-4 sm:px-4">
+          <div className="mx-auto max-w-5xl">
+            <Outlet />
+          </div>
+        </main>
+      </div>
       <Suspense fallback={null}>
         {panel === "suggestions" && <SuggestionsPanel onClose={() => setPanel("none")} />}
         {panel === "assistant" && <ChatPanel onClose={() => setPanel("none")} />}
       </Suspense>
+      {panel === "menu" && (
+        <Dialog title="Menu" onClose={() => setPanel("none")} variant="panel" side="left">
+          <Sidebar onNavigate={() => setPanel("none")} onNewProject={() => setPanel("new-project")} />
+        </Dialog>
+      )}
+      {panel === "new-project" && <ProjectDialog onClose={() => setPanel("none")} />}
       {panel === "shortcuts" && (
         <Dialog title="Keyboard shortcuts" onClose={() => setPanel("none")}>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">

@@ -19,7 +19,7 @@ async fn tasks_and_suggestions_contradict_nothing() {
 
 #[tokio::test]
 async fn accounts_assistant_and_health_contradict_nothing() {
-    fuzz("^/(api/(auth|chat|conversations|openapi)|health|ready)").await;
+    fuzz("^/(api/(auth|chat|conversations|openapi|projects)|health|ready)").await;
 }
 
 /// Runs schemathesis on the operations whose path matches `paths`.

@@ -1,7 +1,8 @@
-//! `If-Match` (RFC 9110 section 13.1.1): which versions of a task a change
-//! may apply to. A task's ETag is its version as a strong entity tag, `"N"`.
+//! `If-Match` (RFC 9110 section 13.1.1): which versions of a row a change
+//! may apply to. A task's, project's or section's ETag is its version as a
+//! strong entity tag, `"N"`.
 
-use taskspin_db::ParameterValue;
+use crate::ParameterValue;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IfMatch {
@@ -78,7 +79,7 @@ impl IfMatch {
     }
 
     /// The SQL parameter `($n::int[] IS NULL OR version = ANY($n))` expects.
-    pub(crate) fn param(&self) -> ParameterValue {
+    pub fn param(&self) -> ParameterValue {
         match self {
             IfMatch::Any => ParameterValue::DbNull,
             IfMatch::Versions(versions) => {

@@ -12,9 +12,11 @@ UPDATE tasks t SET project_id = p.id
 FROM projects p
 WHERE p.user_id = t.user_id AND p.inbox AND t.project_id IS NULL;
 
+-- Below zero, so that they come before any task created since 0007 (those
+-- took their positions from the sequence).
 UPDATE tasks t SET position = placed.position
-FROM (SELECT id, nextval('positions') * 65536 AS position
-      FROM (SELECT id FROM tasks WHERE position IS NULL ORDER BY user_id, due_key, id) unplaced) placed
+FROM (SELECT id, (row_number() OVER (ORDER BY user_id, due_key, id) - count(*) OVER ()) * 65536 AS position
+      FROM tasks WHERE position IS NULL) placed
 WHERE t.id = placed.id;
 
 ALTER TABLE tasks VALIDATE CONSTRAINT tasks_project_fkey;

@@ -93,7 +93,21 @@ fn create_statement() -> String {
         "
 -- The light part first: which rule each task meets. Scoring and wording come
 -- after dedup, so a pass that finds nothing new costs little more than this.
-WITH per_task AS MATERIALIZED (
+WITH dated AS MATERIALIZED (
+    SELECT t.id, t.user_id, t.version, t.priority, t.updated_at, t.due_at, t.due_date, t.due_key, t.project_id
+    FROM tasks t
+    WHERE t.completed_at IS NULL
+      AND (t.due_key < now() + make_interval(hours => $2) OR t.updated_at < now() - make_interval(days => $3))
+    UNION ALL
+    -- A parent's due is the deadline of its undated subtasks (those the
+    -- branch above does not already hold as stale).
+    SELECT c.id, c.user_id, c.version, c.priority, c.updated_at, p.due_at, p.due_date, p.due_key, c.project_id
+    FROM tasks p JOIN tasks c ON c.parent_id = p.id
+    WHERE p.completed_at IS NULL AND p.due_key < now() + make_interval(hours => $2)
+      AND c.completed_at IS NULL AND c.due_at IS NULL AND c.due_date IS NULL
+      AND c.updated_at >= now() - make_interval(days => $3)
+),
+per_task AS MATERIALIZED (
     SELECT t.id, t.user_id, t.version, NULL::date AS proposed,
            CASE
              WHEN t.due_at < now() OR t.due_date < (now() AT TIME ZONE u.time_zone)::date THEN 'overdue'
@@ -102,9 +116,9 @@ WITH per_task AS MATERIALIZED (
                THEN 'raise_priority'
              WHEN t.updated_at < now() - make_interval(days => $3) AND t.due_key >= now() THEN 'revive_stale'
            END AS family
-    FROM tasks t JOIN users u ON u.id = t.user_id
-    WHERE t.completed_at IS NULL
-      AND (t.due_key < now() + make_interval(hours => $2) OR t.updated_at < now() - make_interval(days => $3))
+    FROM dated t JOIN users u ON u.id = t.user_id
+    -- Archived projects are put away: nothing in them is suggested.
+    WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = t.project_id AND p.archived_at IS NOT NULL)
 ),
 -- Overload: high and urgent tasks in the coming two weeks, by local due day.
 busy AS MATERIALIZED (
@@ -113,6 +127,7 @@ busy AS MATERIALIZED (
     FROM tasks t JOIN users u ON u.id = t.user_id
     WHERE t.completed_at IS NULL AND t.priority >= 3
       AND t.due_key >= now() AND t.due_key < now() + interval '14 days'
+      AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = t.project_id AND p.archived_at IS NOT NULL)
 ),
 -- Two consecutive days holding 3 or more of them are overloaded...
 overloaded AS (

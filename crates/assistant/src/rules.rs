@@ -5,8 +5,10 @@
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use serde_json::{Value, json};
 use taskspin_domain::intent::{self, Horizon, Intent, ListFilter, TaskRef};
+use taskspin_domain::project::name_key;
 use taskspin_domain::quick_add::{self, ParseContext};
 use taskspin_domain::{Due, Priority, Recurrence, Zone};
+use taskspin_projects::{Named, StatusFilter};
 use taskspin_tasks::{Task, TaskValues};
 
 use crate::conversations::ToolCall;
@@ -23,7 +25,9 @@ pub const HELP: &str = "I can manage your tasks. Try:\n\
 - \"Mark task 3 as complete\", \"Delete the meeting task\", \"Reopen task 3\"\n\
 - \"Change task 1 to 'Call mom tonight'\", \"Make the report high priority\", \"Move task 2 to friday\"\n\
 - \"Search for invoice\", \"Show tasks tagged work\"\n\
-- \"Show my suggestions\", \"Accept suggestion 4\", \"Dismiss suggestion 4\"";
+- \"Show my suggestions\", \"Accept suggestion 4\", \"Dismiss suggestion 4\"\n\
+- \"List my projects\", \"Create a project Garden\", \"What's in Home?\"\n\
+- \"Add milk to Groceries\", \"Move the report to Work\", \"Add a subtask buy paint to the garage task\"";
 
 /// Answers one message.
 pub fn respond(
@@ -38,13 +42,58 @@ pub fn respond(
             || !parsed.tags.is_empty()
             || parsed.recurrence.is_some()
     };
+    let projects = toolbox.projects().list(StatusFilter::Active)?.projects;
+    let project_named = |words: &str| {
+        let wanted = name_key(words);
+        projects
+            .iter()
+            .find(|p| name_key(&p.name) == wanted)
+            .cloned()
+    };
     let mut turn = Responder {
         toolbox,
         context,
         calls: Vec::new(),
     };
-    let reply = match intent::parse(message, has_structure) {
-        Intent::Add { text } => turn.add(&text)?,
+    let intent = intent::parse(message, has_structure, |words| {
+        project_named(words).is_some()
+    });
+    let reply = match intent {
+        Intent::Add { text } => turn.add(&text, json!({}))?,
+        Intent::ListProjects => turn.projects()?,
+        Intent::CreateProject { name } => {
+            let output = turn.call("create_project", json!({ "name": name }))?;
+            turn.said(&output, |result| {
+                format!(
+                    "Created the project “{}”. Say \"add … to {}\" to put tasks in it.",
+                    result["name"].as_str().unwrap_or_default(),
+                    result["name"].as_str().unwrap_or_default()
+                )
+            })
+        }
+        Intent::AddToProject { text, project } => match project_named(&project) {
+            Some(project) => turn.add(&text, json!({ "project_id": project.id }))?,
+            None => format!("You have no project named “{project}”."),
+        },
+        Intent::MoveToProject { task, project } => match project_named(&project) {
+            Some(project) => turn.on_task(&task, false, |turn, task| {
+                let output = turn.call(
+                    "move_task",
+                    json!({ "task_id": task.id, "project_id": project.id }),
+                )?;
+                Ok(turn.said(&output, |_| {
+                    format!(
+                        "Moved “{}” (task {}) to {}.",
+                        task.title, task.id, project.name
+                    )
+                }))
+            })?,
+            None => format!("You have no project named “{project}”."),
+        },
+        Intent::AddSubtask { parent, text } => turn.on_task(&parent, false, |turn, parent| {
+            let added = turn.add(&text, json!({ "parent_id": parent.id }))?;
+            Ok(format!("{added} It is a subtask of “{}”.", parent.title))
+        })?,
         Intent::List(filter) => turn.list(&filter)?,
         Intent::Complete(task) => turn.on_task(&task, false, |turn, task| {
             if task.completed {
@@ -194,7 +243,9 @@ impl Responder<'_, '_> {
         }
     }
 
-    fn add(&mut self, text: &str) -> taskspin_db::Result<String> {
+    /// Adds the task `text` describes, placed by `placement` (`project_id`,
+    /// `parent_id`, or nothing: the Inbox).
+    fn add(&mut self, text: &str, placement: Value) -> taskspin_db::Result<String> {
         let parsed = quick_add::parse(text, self.context);
         let values = match TaskValues::from_quick_add(&parsed) {
             Ok(values) => values,
@@ -212,6 +263,9 @@ impl Responder<'_, '_> {
         }
         if let Some(recurrence) = &values.recurrence {
             arguments["recurrence"] = json!(recurrence);
+        }
+        if let (Value::Object(arguments), Value::Object(placement)) = (&mut arguments, placement) {
+            arguments.extend(placement);
         }
         let output = self.call("add_task", arguments)?;
         let tz = self.context.tz;
@@ -256,6 +310,12 @@ impl Responder<'_, '_> {
                 json!({ "status": "pending", "tag": tag }),
                 format!("pending and tagged #{tag}"),
             ),
+            ListFilter::Project(name) => {
+                return match self.toolbox.projects().find_by_name(name)? {
+                    Some(project) => self.list_in(&project),
+                    None => Ok(format!("You have no project named “{name}”.")),
+                };
+            }
         };
         let mut arguments = arguments;
         arguments["limit"] = json!(LISTED);
@@ -287,6 +347,48 @@ impl Responder<'_, '_> {
             noun(tasks.len()),
             lines.join("\n")
         ))
+    }
+
+    fn projects(&mut self) -> taskspin_db::Result<String> {
+        let output = self.call("list_projects", json!({}))?;
+        let projects = output.result["projects"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let lines: Vec<String> = projects
+            .iter()
+            .map(|p| {
+                format!(
+                    "- {} ({} open)",
+                    p["name"].as_str().unwrap_or_default(),
+                    p["open_tasks"]
+                )
+            })
+            .collect();
+        Ok(format!("Your projects:\n{}", lines.join("\n")))
+    }
+
+    /// The pending tasks of a project, subtasks included, in its own order.
+    fn list_in(&mut self, project: &Named) -> taskspin_db::Result<String> {
+        let output = self.call(
+            "list_tasks",
+            json!({ "project": project.id, "sort": "manual", "limit": LISTED }),
+        )?;
+        if output.is_error {
+            return Ok(self.said(&output, |_| String::new()));
+        }
+        let tasks = output.result["tasks"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if tasks.is_empty() {
+            return Ok(format!("Nothing is pending in {}.", project.name));
+        }
+        let lines: Vec<String> = tasks
+            .iter()
+            .map(|task| list_line(task, self.context.tz))
+            .collect();
+        Ok(format!("In {}:\n{}", project.name, lines.join("\n")))
     }
 
     fn suggestions(&mut self) -> taskspin_db::Result<String> {

@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 use taskspin_agents::suggestions::{Refusal, Suggestion, Suggestions};
 use taskspin_db::Db;
 use taskspin_domain::{FieldError, Zone};
-use taskspin_tasks::{IfMatch, ListQuery, NewTask, Outcome, Task, TaskPatch, Tasks};
+use taskspin_projects::{NewProject, Project, Projects, StatusFilter};
+use taskspin_tasks::{IfMatch, ListQuery, MoveTask, NewTask, Outcome, Task, TaskPatch, Tasks};
 
 /// A tool as models and MCP clients see it.
 #[derive(Debug, Clone)]
@@ -94,10 +95,49 @@ fn id_property(name: &str, what: &str) -> Map<String, Value> {
     map
 }
 
+/// Where a task goes: a project, a section of it, a parent task.
+fn placement_properties() -> Map<String, Value> {
+    let mut map = Map::new();
+    for (name, what) in [
+        (
+            "project_id",
+            "One of the user's projects (list_projects); default the Inbox",
+        ),
+        ("section_id", "A section of that project"),
+        (
+            "parent_id",
+            "Makes it a subtask of this task (subtasks go 4 levels deep at most)",
+        ),
+    ] {
+        map.insert(name.into(), json!({"type": "integer", "description": what}));
+    }
+    map
+}
+
 /// Every tool, in a stable order.
 pub fn definitions() -> Vec<ToolDefinition> {
     let mut update = task_properties();
     update.extend(id_property("task_id", "task"));
+    let mut add = task_properties();
+    add.extend(placement_properties());
+    let mut moving = placement_properties();
+    moving.extend(id_property("task_id", "task"));
+    for nullable in ["section_id", "parent_id"] {
+        moving[nullable]["type"] = json!(["integer", "null"]);
+    }
+    moving["parent_id"]["description"] = json!("The new parent task; null makes it top level");
+    let project = json!({
+        "name": {"type": "string", "minLength": 1, "maxLength": 100},
+        "color": {"type": "string", "enum": taskspin_domain::project::Color::ALL.map(|c| c.as_str())}
+    });
+    let Value::Object(project) = project else {
+        unreachable!("a JSON object literal")
+    };
+    let mut archived = Map::new();
+    archived.insert(
+        "archived".into(),
+        json!({"type": "boolean", "description": "List the archived projects instead"}),
+    );
     let list = json!({
         "status": {"type": "string", "enum": ["pending", "completed", "overdue", "all"], "description": "Default pending"},
         "q": {"type": "string", "description": "Full-text search over title and description"},
@@ -105,7 +145,9 @@ pub fn definitions() -> Vec<ToolDefinition> {
         "priority": {"type": "string", "description": "Comma-separated priorities, e.g. high,urgent"},
         "due_before": {"type": "string", "description": "RFC 3339 instant, or a date meaning its start in the user's time zone"},
         "due_after": {"type": "string", "description": "RFC 3339 instant, or a date"},
-        "sort": {"type": "string", "enum": ["due", "priority", "created", "updated", "title"]},
+        "sort": {"type": "string", "enum": ["due", "priority", "created", "updated", "title", "manual"]},
+        "project": {"type": ["string", "integer"], "description": "Only this project's tasks: its id, or \"inbox\""},
+        "parent": {"type": ["string", "integer"], "description": "Only this task's subtasks: its id, or \"none\" for top-level tasks"},
         "limit": {"type": "integer", "minimum": 1, "maximum": 100, "description": "Default 20"}
     });
     let Value::Object(list) = list else {
@@ -114,8 +156,8 @@ pub fn definitions() -> Vec<ToolDefinition> {
     vec![
         ToolDefinition {
             name: "add_task",
-            description: "Create a task for the user. Fields: title (required), description, priority, tags, due_at or due_date, recurrence.",
-            input_schema: object(task_properties(), &["title"]),
+            description: "Create a task for the user. Fields: title (required), description, priority, tags, due_at or due_date, recurrence, and where it goes: project_id, section_id, parent_id (a subtask).",
+            input_schema: object(add, &["title"]),
         },
         ToolDefinition {
             name: "list_tasks",
@@ -141,6 +183,21 @@ pub fn definitions() -> Vec<ToolDefinition> {
             name: "update_task",
             description: "Change some fields of a task: give task_id and only the fields to change; null clears due_at, due_date or recurrence.",
             input_schema: object(update, &["task_id"]),
+        },
+        ToolDefinition {
+            name: "move_task",
+            description: "Move a task, with its subtasks, to another project or section (project_id, section_id), or under another task (parent_id; null: top level).",
+            input_schema: object(moving, &["task_id"]),
+        },
+        ToolDefinition {
+            name: "list_projects",
+            description: "List the user's projects, the Inbox first, with their ids and open-task counts.",
+            input_schema: object(archived, &[]),
+        },
+        ToolDefinition {
+            name: "create_project",
+            description: "Create a project: a name and, optionally, a colour.",
+            input_schema: object(project, &["name"]),
         },
         ToolDefinition {
             name: "list_suggestions",
@@ -198,6 +255,32 @@ struct ListArguments {
     due_after: Option<String>,
     sort: Option<String>,
     limit: Option<u32>,
+    project: Option<IdOrWord>,
+    parent: Option<IdOrWord>,
+}
+
+/// An id a model may write as a number or a string, or a word (`inbox`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum IdOrWord {
+    Id(i64),
+    Word(String),
+}
+
+impl IdOrWord {
+    fn text(&self) -> String {
+        match self {
+            IdOrWord::Id(id) => id.to_string(),
+            IdOrWord::Word(word) => word.clone(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectsArguments {
+    #[serde(default)]
+    archived: bool,
 }
 
 const DEFAULT_LIST_LIMIT: u32 = 20;
@@ -219,6 +302,20 @@ fn task_item(task: &Task) -> Value {
         "due_at": task.due_at,
         "due_date": task.due_date,
         "recurrence": task.recurrence,
+        "project_id": task.project_id,
+        "parent_id": task.parent_id,
+        "subtask_counts": task.subtask_counts,
+    })
+}
+
+/// A project in a listing.
+fn project_item(project: &Project) -> Value {
+    json!({
+        "project_id": project.id,
+        "name": project.name,
+        "inbox": project.inbox,
+        "open_tasks": project.open_tasks,
+        "archived": project.archived,
     })
 }
 
@@ -250,6 +347,7 @@ fn decode<T: serde::de::DeserializeOwned>(arguments: &Value) -> Result<T, ToolOu
 /// One user's tools.
 pub struct Toolbox<'a> {
     tasks: Tasks<'a>,
+    projects: Projects<'a>,
     suggestions: Suggestions<'a>,
     time_zone: Zone,
 }
@@ -258,6 +356,7 @@ impl<'a> Toolbox<'a> {
     pub fn new(db: &'a Db, user_id: &str, time_zone: Zone) -> Self {
         Self {
             tasks: Tasks::new(db, user_id, time_zone),
+            projects: Projects::new(db, user_id),
             suggestions: Suggestions::new(db, user_id, time_zone),
             time_zone,
         }
@@ -265,6 +364,10 @@ impl<'a> Toolbox<'a> {
 
     pub fn tasks(&self) -> &Tasks<'a> {
         &self.tasks
+    }
+
+    pub fn projects(&self) -> &Projects<'a> {
+        &self.projects
     }
 
     /// Runs one tool. Bad arguments and missing tasks are a [`ToolOutput`]
@@ -300,6 +403,23 @@ impl<'a> Toolbox<'a> {
                 })
             }),
             "update_task" => self.update_task(arguments),
+            "move_task" => self.move_task(arguments),
+            "list_projects" => match decode::<ProjectsArguments>(arguments) {
+                Ok(ProjectsArguments { archived }) => {
+                    let status = if archived {
+                        StatusFilter::Archived
+                    } else {
+                        StatusFilter::Active
+                    };
+                    let projects = self.projects.list(status)?.projects;
+                    Ok(ToolOutput::ok(json!({
+                        "projects": projects.iter().map(project_item).collect::<Vec<_>>(),
+                        "count": projects.len(),
+                    })))
+                }
+                Err(error) => Ok(error),
+            },
+            "create_project" => self.create_project(arguments),
             "list_suggestions" => match decode::<NoArguments>(arguments) {
                 Ok(NoArguments {}) => {
                     let suggestions = self.suggestions.pending()?;
@@ -390,6 +510,41 @@ impl<'a> Toolbox<'a> {
         })
     }
 
+    fn move_task(&self, arguments: &Value) -> taskspin_db::Result<ToolOutput> {
+        let mut fields = arguments.as_object().cloned().unwrap_or_default();
+        let Some(id) = fields.remove("task_id").and_then(|id| id.as_i64()) else {
+            return Ok(ToolOutput::error("task_id (an integer) is required"));
+        };
+        let to: MoveTask = match decode(&Value::Object(fields)) {
+            Ok(to) => to,
+            Err(error) => return Ok(error),
+        };
+        Ok(match self.tasks.move_task(id, &to, &IfMatch::Any)? {
+            Outcome::Done(task) => ToolOutput::ok(task_result(&task, "moved")),
+            Outcome::Invalid(errors) => ToolOutput::error(describe_field_errors(&errors)),
+            _ => not_found(id),
+        })
+    }
+
+    fn create_project(&self, arguments: &Value) -> taskspin_db::Result<ToolOutput> {
+        let new_project: NewProject = match decode(arguments) {
+            Ok(new_project) => new_project,
+            Err(error) => return Ok(error),
+        };
+        Ok(match new_project.validate() {
+            Ok(name) => {
+                let project = self.projects.create(&name, new_project.color)?;
+                ToolOutput::ok(json!({
+                    "project_id": project.id,
+                    "status": "created",
+                    "name": project.name,
+                    "project": project,
+                }))
+            }
+            Err(errors) => ToolOutput::error(describe_field_errors(&errors)),
+        })
+    }
+
     fn list_tasks(&self, arguments: &Value) -> taskspin_db::Result<ToolOutput> {
         let arguments: ListArguments = match decode(arguments) {
             Ok(arguments) => arguments,
@@ -426,6 +581,14 @@ impl<'a> Toolbox<'a> {
         for (name, value) in fields {
             if let Some(value) = value {
                 query.append_pair(name, value);
+            }
+        }
+        for (name, value) in [
+            ("project", &arguments.project),
+            ("parent", &arguments.parent),
+        ] {
+            if let Some(value) = value {
+                query.append_pair(name, &value.text());
             }
         }
         query.append_pair("limit", &limit.max(1).to_string());

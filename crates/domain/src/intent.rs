@@ -20,6 +20,11 @@
 //! - **listing**: `show me all my tasks`, `what's pending`, `what have I
 //!   completed`, `what's overdue`, `what's due today`, `search for X`,
 //!   `show tasks tagged work`.
+//! - **projects** (only where the words name one of the user's projects,
+//!   which the caller tells): `list my projects`, `create a project Garden`,
+//!   `what's in Home`, `add milk to Groceries`, `move the report to Work`
+//!   (a date there reschedules instead), `add a subtask buy paint to the
+//!   garage task`.
 //! - **add**: `add a task to buy groceries`, `remind me to X`, `I need to
 //!   remember to X`, `don't forget to X`, `todo: X`; the text after the verb is
 //!   quick-add text, so dates, `!priority` and `#tags` in it count.
@@ -60,6 +65,24 @@ pub enum Intent {
         task: TaskRef,
         when: String,
     },
+    ListProjects,
+    CreateProject {
+        name: String,
+    },
+    /// Add the task this quick-add text describes to the named project.
+    AddToProject {
+        text: String,
+        project: String,
+    },
+    MoveToProject {
+        task: TaskRef,
+        project: String,
+    },
+    /// Add the task this quick-add text describes as a subtask of `parent`.
+    AddSubtask {
+        parent: TaskRef,
+        text: String,
+    },
     ListSuggestions,
     AcceptSuggestion(i64),
     DismissSuggestion(i64),
@@ -78,6 +101,8 @@ pub enum ListFilter {
     DueWithin(Horizon),
     Search(String),
     Tag(String),
+    /// The pending tasks of the project of this name.
+    Project(String),
 }
 
 /// How far ahead "what's due ..." looks.
@@ -256,13 +281,92 @@ static RULES: LazyLock<Vec<(Regex, Build)>> = LazyLock::new(|| {
         .collect()
 });
 
+type BuildInProject = fn(&Captures<'_>, &dyn Fn(&str) -> bool) -> Option<Intent>;
+
+/// Rules about projects, tried before the others; a builder declines unless
+/// the words it takes for a project's name name one (`is_project`).
+static PROJECT_RULES: LazyLock<Vec<(Regex, BuildInProject)>> = LazyLock::new(|| {
+    let rules: Vec<(&str, BuildInProject)> = vec![
+        (
+            r"^(?:(?:show|list|display|get|what are)(?: me)?(?: all)?(?: of)?(?: my| the)? projects|projects|my projects|what projects do i have|which projects do i have)$",
+            |_, _| Some(Intent::ListProjects),
+        ),
+        (
+            r"^(?:please )?(?:create|make|add|start|new)(?: me)?(?: a| an| the)?(?: new)? project(?: called| named| for)?:? (.+)$",
+            |c, _| {
+                let name = unquote(&c[1]);
+                (!name.is_empty()).then(|| Intent::CreateProject {
+                    name: name.to_owned(),
+                })
+            },
+        ),
+        (
+            r"^(?:please )?add (?:a |another )?sub-?task (.+?) (?:to|under|for|in) (.+)$",
+            |c, _| {
+                Some(Intent::AddSubtask {
+                    parent: task_ref(&c[2])?,
+                    text: unquote(&c[1]).to_owned(),
+                })
+            },
+        ),
+        (
+            r"^(?:what(?:'s| is| are|s)(?: still)?(?: left| pending| open)? (?:in|on)|(?:show|list|display|open)(?: me)?(?: what's in)?(?: my| the)?(?: tasks in| tasks of)?) (?:my |the )?(.+?)(?: project| list)?$",
+            |c, is_project| {
+                let name = unquote(&c[1]);
+                is_project(name).then(|| Intent::List(ListFilter::Project(name.to_owned())))
+            },
+        ),
+        (
+            r"^(?:please )?(?:add|put) (.+) (?:to|in|into|on) (?:my |the )?(.+?)(?: project| list)?$",
+            |c, is_project| {
+                let project = unquote(&c[2]);
+                is_project(project).then(|| Intent::AddToProject {
+                    text: c[1].to_owned(),
+                    project: project.to_owned(),
+                })
+            },
+        ),
+        (
+            r"^(?:move|put|file|transfer) (.+?) (?:to|in|into|under) (?:my |the )?(.+?)(?: project| list)?$",
+            |c, is_project| {
+                let project = unquote(&c[2]);
+                is_project(project).then_some(())?;
+                Some(Intent::MoveToProject {
+                    task: task_ref(&c[1])?,
+                    project: project.to_owned(),
+                })
+            },
+        ),
+    ];
+    rules
+        .into_iter()
+        .map(|(pattern, build)| {
+            let regex = Regex::new(&format!("(?i){pattern}")).expect("project pattern");
+            (regex, build)
+        })
+        .collect()
+});
+
 /// What `message` asks for; `has_structure` tells whether quick add finds a
 /// date, priority, tag or recurrence in a text (the caller's parser, so this
-/// module needs no clock).
-pub fn parse(message: &str, has_structure: impl Fn(&str) -> bool) -> Intent {
+/// module needs no clock), and `is_project` whether words name one of the
+/// user's projects.
+pub fn parse(
+    message: &str,
+    has_structure: impl Fn(&str) -> bool,
+    is_project: impl Fn(&str) -> bool,
+) -> Intent {
     let text = normalise(message);
     if text.is_empty() {
         return Intent::NotUnderstood;
+    }
+    for (regex, build) in PROJECT_RULES.iter() {
+        if let Some(intent) = regex
+            .captures(&text)
+            .and_then(|captures| build(&captures, &is_project))
+        {
+            return intent;
+        }
     }
     for (regex, build) in RULES.iter() {
         if let Some(intent) = regex.captures(&text).and_then(|captures| build(&captures)) {
@@ -378,6 +482,11 @@ mod tests {
                 || word.starts_with('!')
                 || ["tomorrow", "today", "friday", "6pm"].contains(&word.to_lowercase().as_str())
         })
+    }
+
+    /// The test user's projects.
+    fn project(words: &str) -> bool {
+        ["groceries", "work", "home", "home office"].contains(&words.to_lowercase().as_str())
     }
 
     fn named(name: &str) -> TaskRef {
@@ -554,11 +663,80 @@ mod tests {
             ("", NotUnderstood),
             ("what is the meaning of life", NotUnderstood),
             ("delete task", NotUnderstood),
+            // Projects, where the words name one.
+            ("list my projects", ListProjects),
+            ("What projects do I have?", ListProjects),
+            (
+                "create a project called Garden",
+                CreateProject {
+                    name: "Garden".into(),
+                },
+            ),
+            (
+                "new project 'Home office'",
+                CreateProject {
+                    name: "Home office".into(),
+                },
+            ),
+            (
+                "add milk to Groceries",
+                AddToProject {
+                    text: "milk".into(),
+                    project: "Groceries".into(),
+                },
+            ),
+            (
+                "put eggs tomorrow in my groceries list",
+                AddToProject {
+                    text: "eggs tomorrow".into(),
+                    project: "groceries".into(),
+                },
+            ),
+            ("add a task to buy groceries", add("buy groceries")),
+            ("add milk to the fridge", add("milk to the fridge")),
+            (
+                "move the report to Work",
+                MoveToProject {
+                    task: named("report"),
+                    project: "Work".into(),
+                },
+            ),
+            (
+                "move the report to friday",
+                Reschedule {
+                    task: named("report"),
+                    when: "friday".into(),
+                },
+            ),
+            (
+                "file task 4 under home office",
+                MoveToProject {
+                    task: TaskRef::Id(4),
+                    project: "home office".into(),
+                },
+            ),
+            ("what's in Home?", List(Project("Home".into()))),
+            ("show me the work project", List(Project("work".into()))),
+            ("what's in store for me", NotUnderstood),
+            (
+                "add a subtask buy paint to the garage task",
+                AddSubtask {
+                    parent: named("garage"),
+                    text: "buy paint".into(),
+                },
+            ),
+            (
+                "add subtask call Bo tomorrow under task 7",
+                AddSubtask {
+                    parent: TaskRef::Id(7),
+                    text: "call Bo tomorrow".into(),
+                },
+            ),
         ];
         assert!(table.len() >= 40);
         let mut failures = Vec::new();
         for (message, expected) in &table {
-            let got = parse(message, structure);
+            let got = parse(message, structure, project);
             if &got != expected {
                 failures.push(format!("{message:?}: expected {expected:?}, got {got:?}"));
             }
@@ -588,7 +766,7 @@ mod tests {
 
         #[test]
         fn never_panics_on_any_message(message in any::<String>()) {
-            let _ = parse(&message, structure);
+            let _ = parse(&message, structure, project);
             let _ = task_ref(&message);
         }
 
@@ -598,7 +776,7 @@ mod tests {
             rest in "[ a-z0-9#!'\"“”:.,?-]{0,40}",
         ) {
             let message = format!("{verb} {rest}");
-            let _ = parse(&message, structure);
+            let _ = parse(&message, structure, project);
         }
     }
 
@@ -615,7 +793,7 @@ mod tests {
             "delete \u{0}",
             "\"\"",
         ] {
-            let _ = parse(message, structure);
+            let _ = parse(message, structure, project);
         }
     }
 }

@@ -52,6 +52,20 @@ const PROJECT_COLUMNS: &str = "p.id, p.name, p.color, p.inbox, p.position, \
      (SELECT count(*) FROM tasks c WHERE c.project_id = p.id AND c.completed_at IS NULL) AS open_tasks, \
      (SELECT count(*) FROM tasks c WHERE c.project_id = p.id) AS tasks";
 
+/// The sidebar's statement (the owner is `$1`); public so a test can
+/// `EXPLAIN` exactly what runs.
+pub fn list_statement(status: StatusFilter) -> String {
+    let condition = match status {
+        StatusFilter::Active => "AND p.archived_at IS NULL",
+        StatusFilter::Archived => "AND p.archived_at IS NOT NULL",
+        StatusFilter::All => "",
+    };
+    format!(
+        "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.user_id = $1 {condition}
+         ORDER BY {PROJECT_ORDER}"
+    )
+}
+
 /// Inbox first, then by hand.
 const PROJECT_ORDER: &str = "p.inbox DESC, p.position, p.id";
 
@@ -169,20 +183,9 @@ impl<'a> Projects<'a> {
     }
 
     pub fn list(&self, status: StatusFilter) -> taskspin_db::Result<ProjectList> {
-        let condition = match status {
-            StatusFilter::Active => "AND p.archived_at IS NULL",
-            StatusFilter::Archived => "AND p.archived_at IS NOT NULL",
-            StatusFilter::All => "",
-        };
         let projects = self
             .db
-            .query(
-                &format!(
-                    "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.user_id = $1 {condition}
-                     ORDER BY {PROJECT_ORDER}"
-                ),
-                &[self.user()],
-            )?
+            .query(&list_statement(status), &[self.user()])?
             .map(Project::from_row)?;
         Ok(ProjectList { projects })
     }

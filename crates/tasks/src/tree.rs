@@ -112,16 +112,16 @@ impl Tasks<'_> {
             }
             return Ok(errors.finish(Some(resolved)));
         }
-        if let Some(project) = placement.project {
-            if !self.owns_project(db, project)? {
-                errors.add("project_id", NOT_YOUR_PROJECT);
-                return Ok(errors.finish(None));
-            }
+        if let Some(project) = placement.project
+            && !self.owns_project(db, project)?
+        {
+            errors.add("project_id", NOT_YOUR_PROJECT);
+            return Ok(errors.finish(None));
         }
-        if let Some(section) = placement.section {
-            if !self.section_in(db, section, placement.project)? {
-                errors.add("section_id", NOT_A_SECTION);
-            }
+        if let Some(section) = placement.section
+            && !self.section_in(db, section, placement.project)?
+        {
+            errors.add("section_id", NOT_A_SECTION);
         }
         Ok(errors.finish(Some(resolved)))
     }
@@ -308,10 +308,10 @@ impl Tasks<'_> {
             None if project == current.project => current.section,
             None => None,
         };
-        if let Some(section) = section {
-            if !self.section_in(db, section, Some(project))? {
-                errors.add("section_id", NOT_A_SECTION);
-            }
+        if let Some(section) = section
+            && !self.section_in(db, section, Some(project))?
+        {
+            errors.add("section_id", NOT_A_SECTION);
         }
         Ok(errors.finish(Some(Destination {
             project,

@@ -475,3 +475,58 @@ async fn a_model_phrases_the_rationale_and_its_failure_never_fails_a_pass() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_parents_due_is_its_undated_subtasks_deadline_and_archived_projects_are_left_alone() {
+    let app = TestApp::spawn().await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let parent = ann.create_task(overdue()).await;
+    let child = ann
+        .create_task(json!({"title": "Find the invoice", "parent_id": parent["id"]}))
+        .await;
+    let dated_child = ann
+        .create_task(json!({"title": "Later step", "parent_id": parent["id"], "due_date": date(5)}))
+        .await;
+    let archived = json_body(
+        ann.post_json("/api/projects", &json!({"name": "Someday"}))
+            .await,
+    )
+    .await;
+    let mut put_away = overdue();
+    put_away["title"] = json!("Learn the banjo");
+    put_away["project_id"] = archived["id"].clone();
+    ann.create_task(put_away).await;
+    assert_eq!(
+        ann.post(&format!("/api/projects/{}/archive", archived["id"]))
+            .await
+            .status(),
+        200
+    );
+
+    run_agent(&app.db).await;
+    let suggestions = pending_suggestions(&ann).await;
+    assert_eq!(suggestions.len(), 1, "{suggestions:?}");
+    assert_eq!(suggestions[0]["kind"], "overdue_digest");
+    let mut ids: Vec<i64> = suggestions[0]["task_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| id.as_i64().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [
+            parent["id"].as_i64().unwrap(),
+            child["id"].as_i64().unwrap()
+        ],
+        "the undated subtask is overdue with its parent; the dated one and the archived project's task are not"
+    );
+    assert!(!ids.contains(&dated_child["id"].as_i64().unwrap()));
+    assert!(
+        !suggestions[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("banjo")
+    );
+}

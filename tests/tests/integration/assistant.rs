@@ -537,3 +537,61 @@ async fn a_slow_or_unreachable_model_answers_502_within_the_timeout() {
         "{problem}"
     );
 }
+
+#[tokio::test]
+async fn the_rules_provider_speaks_projects_and_subtasks() {
+    let app = TestApp::spawn().await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let reply = |value: &Value| value["reply"].as_str().unwrap().to_owned();
+
+    let created = say(&ann, None, "create a project called Groceries").await;
+    assert_eq!(called(&created), ["create_project"]);
+    assert!(reply(&created).contains("Groceries"), "{created}");
+    say(&ann, None, "new project Work").await;
+    let listed = say(&ann, None, "list my projects").await;
+    assert!(
+        reply(&listed).contains("- Inbox") && reply(&listed).contains("- Work"),
+        "{listed}"
+    );
+
+    let added = say(&ann, None, "add milk to Groceries").await;
+    assert_eq!(called(&added), ["add_task"]);
+    let milk = added["tool_calls"][0]["result"]["task"].clone();
+    let groceries = ann.get("/api/projects").await["projects"][1].clone();
+    assert_eq!(
+        (milk["title"].as_str(), &milk["project_id"]),
+        (Some("Milk"), &groceries["id"])
+    );
+    // Not a project: "to the fridge" stays in the title of an Inbox task.
+    let fridge = say(&ann, None, "add a note to the fridge").await;
+    assert_eq!(
+        fridge["tool_calls"][0]["result"]["task"]["title"],
+        "Note to the fridge"
+    );
+
+    ann.create_task(json!({"title": "Quarterly report"})).await;
+    let moved = say(&ann, None, "move the report to Work").await;
+    assert_eq!(called(&moved), ["move_task"]);
+    assert!(reply(&moved).contains("to Work"), "{moved}");
+    let rescheduled = say(&ann, None, "move the report to friday").await;
+    assert_eq!(
+        called(&rescheduled),
+        ["update_task"],
+        "a date is not a project"
+    );
+
+    let subtask = say(&ann, None, "add a subtask oat milk to the milk task").await;
+    assert_eq!(called(&subtask), ["add_task"]);
+    assert_eq!(
+        subtask["tool_calls"][0]["result"]["task"]["parent_id"],
+        milk["id"]
+    );
+
+    let shown = say(&ann, None, "what's in Groceries?").await;
+    assert_eq!(called(&shown), ["list_tasks"]);
+    assert!(
+        reply(&shown).contains("Milk") && reply(&shown).contains("Oat milk"),
+        "{shown}"
+    );
+    assert!(!reply(&shown).contains("report"), "{shown}");
+}

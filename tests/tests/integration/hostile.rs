@@ -12,6 +12,8 @@ use taskspin_testkit::{Account, PASSWORD, TestApp, client, json as body};
 /// Ann's things, for Bob to reach for.
 struct Owned {
     task: i64,
+    project: i64,
+    section: i64,
     suggestion: i64,
     token_id: i64,
     token: String,
@@ -19,8 +21,24 @@ struct Owned {
 }
 
 async fn ann_owns(app: &TestApp, ann: &Account) -> Owned {
+    let project = body(
+        ann.post_json("/api/projects", &json!({"name": "Ann's secret project"}))
+            .await,
+    )
+    .await;
+    let project = project["id"].as_i64().expect("a project");
+    let section = body(
+        ann.post_json(
+            &format!("/api/projects/{project}/sections"),
+            &json!({"name": "Ann's secret section"}),
+        )
+        .await,
+    )
+    .await;
     let task = ann
-        .create_task(json!({"title": "Ann's secret", "due_date": "2020-01-01"}))
+        .create_task(
+            json!({"title": "Ann's secret", "due_date": "2020-01-01", "project_id": project}),
+        )
         .await;
     assert!(app.db.run_agent().output().await.unwrap().status.success());
     let suggestion = ann.get("/api/suggestions").await["suggestions"][0]["id"]
@@ -38,6 +56,8 @@ async fn ann_owns(app: &TestApp, ann: &Account) -> Owned {
     .await;
     Owned {
         task: task["id"].as_i64().unwrap(),
+        project,
+        section: section["id"].as_i64().expect("a section"),
         suggestion,
         token_id: created["id"].as_i64().unwrap(),
         token: created["token"].as_str().unwrap().to_owned(),
@@ -45,9 +65,23 @@ async fn ann_owns(app: &TestApp, ann: &Account) -> Owned {
     }
 }
 
+/// A body the operation would take from Ann, so that only the id decides.
+fn valid_body(schema: &str) -> serde_json::Value {
+    match schema.rsplit('/').next() {
+        Some("ProjectPatch" | "NewSection") => json!({"name": "taken by bob"}),
+        Some("Move" | "MoveTask") => json!({}),
+        _ => json!({"title": "taken by bob"}),
+    }
+}
+
 /// The path with Ann's id for its parameter; every templated path of the
 /// document must be known here, so a new one fails until it is added.
 fn with_anns_id(path: &str, owned: &Owned) -> String {
+    if path.starts_with("/api/projects/{id}") {
+        return path
+            .replace("{id}", &owned.project.to_string())
+            .replace("{section_id}", &owned.section.to_string());
+    }
     let (id, template) = if path.starts_with("/api/tasks/{id}") {
         (owned.task.to_string(), "{id}")
     } else if path.starts_with("/api/suggestions/{id}") {
@@ -69,6 +103,10 @@ async fn another_users_ids_answer_404_on_every_endpoint_and_change_nothing() {
     let bob = Account::new(&app, "bob@example.org").await;
     let owned = ann_owns(&app, &ann).await;
     let task_before = ann.get(&format!("/api/tasks/{}", owned.task)).await;
+    let project_before = ann.get(&format!("/api/projects/{}", owned.project)).await;
+    let sections_before = ann
+        .get(&format!("/api/projects/{}/sections", owned.project))
+        .await;
 
     let document = ann.get("/api/openapi.json").await;
     let mut tried = Vec::new();
@@ -80,8 +118,10 @@ async fn another_users_ids_answer_404_on_every_endpoint_and_change_nothing() {
             let url = bob.url(&with_anns_id(path, &owned));
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let mut request = bob.client.request(method.clone(), &url);
-            if operation.get("requestBody").is_some() {
-                request = request.json(&json!({"title": "taken by bob"}));
+            if let Some(schema) =
+                operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str()
+            {
+                request = request.json(&valid_body(schema));
             }
             let response = request.send().await.unwrap();
             assert_eq!(response.status(), 404, "{method} {path} with Ann's id");
@@ -110,6 +150,15 @@ async fn another_users_ids_answer_404_on_every_endpoint_and_change_nothing() {
     assert_eq!(
         ann.get(&format!("/api/tasks/{}", owned.task)).await,
         task_before
+    );
+    assert_eq!(
+        ann.get(&format!("/api/projects/{}", owned.project)).await,
+        project_before
+    );
+    assert_eq!(
+        ann.get(&format!("/api/projects/{}/sections", owned.project))
+            .await,
+        sections_before
     );
     assert_eq!(
         ann.get("/api/suggestions").await["suggestions"][0]["id"],

@@ -18,5 +18,6 @@ mod hostile;
 mod mcp;
 mod migrate;
 mod misbehaving_guest;
+mod projects;
 mod tasks;
 mod web;

@@ -2,7 +2,7 @@
 //! as the client, then the JSON-RPC edges by hand.
 
 use serde_json::{Value, json};
-use taskspin_testkit::{Account, TestApp, describe, workspace_root};
+use taskspin_testkit::{Account, TestApp, describe, json as json_body, workspace_root};
 use tokio::process::Command;
 
 /// Runs `tests/mcp/client.py` with the project's virtualenv (`make tools`).
@@ -234,4 +234,96 @@ async fn json_rpc_errors_are_json_rpc_and_other_users_stay_out_of_reach() {
         .unwrap();
     assert_eq!(anonymous.status(), 401);
     assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
+}
+
+#[tokio::test]
+async fn project_tools_create_place_move_and_list_within_the_users_own_projects() {
+    let app = TestApp::spawn().await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let bob = Account::new(&app, "bob@example.org").await;
+    let bobs_project = json_body(
+        bob.post_json("/api/projects", &json!({"name": "Bob's secret project"}))
+            .await,
+    )
+    .await;
+    let rpc = Rpc {
+        http: reqwest::Client::new(),
+        url: app.url("/mcp"),
+        token: ann.token("rpc").await,
+    };
+    let tool = |name: &'static str, arguments: Value| {
+        let rpc = &rpc;
+        async move {
+            rpc.call("tools/call", json!({"name": name, "arguments": arguments}))
+                .await["result"]
+                .clone()
+        }
+    };
+    let created = tool(
+        "create_project",
+        json!({"name": "Groceries", "color": "green"}),
+    )
+    .await;
+    assert_eq!(created["isError"], false, "{created}");
+    let groceries = created["structuredContent"]["project_id"].as_i64().unwrap();
+    let added = tool(
+        "add_task",
+        json!({"title": "Milk", "project_id": groceries}),
+    )
+    .await;
+    let milk = added["structuredContent"]["task_id"].as_i64().unwrap();
+    let subtask = tool("add_task", json!({"title": "Oat milk", "parent_id": milk})).await;
+    assert_eq!(
+        subtask["structuredContent"]["task"]["project_id"],
+        groceries
+    );
+    let listed = tool("list_projects", json!({})).await;
+    let names: Vec<&str> = listed["structuredContent"]["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Inbox", "Groceries"]);
+    assert_eq!(listed["structuredContent"]["projects"][1]["open_tasks"], 2);
+    let in_project = tool(
+        "list_tasks",
+        json!({"project": groceries, "parent": "none"}),
+    )
+    .await;
+    assert_eq!(
+        in_project["structuredContent"]["tasks"][0]["subtask_counts"]["total"],
+        1
+    );
+    let to_inbox =
+        tool("list_projects", json!({})).await["structuredContent"]["projects"][0]["project_id"]
+            .clone();
+    let moved = tool(
+        "move_task",
+        json!({"task_id": milk, "project_id": to_inbox}),
+    )
+    .await;
+    assert_eq!(moved["structuredContent"]["status"], "moved");
+
+    // Bob's project is no place for Ann's tasks, and says nothing about itself.
+    for (name, arguments) in [
+        (
+            "add_task",
+            json!({"title": "x", "project_id": bobs_project["id"]}),
+        ),
+        (
+            "move_task",
+            json!({"task_id": milk, "project_id": bobs_project["id"]}),
+        ),
+        ("list_tasks", json!({"project": bobs_project["id"]})),
+    ] {
+        let answer = tool(name, arguments).await;
+        let text = answer["content"][0]["text"].as_str().unwrap().to_owned();
+        assert!(!text.contains("secret"), "{name}: {text}");
+        if name == "list_tasks" {
+            assert_eq!(answer["structuredContent"]["tasks"], json!([]));
+        } else {
+            assert_eq!(answer["isError"], true, "{name}");
+        }
+    }
 }

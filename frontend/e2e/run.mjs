@@ -470,8 +470,8 @@ try {
       await projectRow(banners.id).getByRole("button", { name: "Edit “Order banners”" }).evaluate((el) => el === document.activeElement),
       "the moved card keeps the focus",
     );
-    await page.keyboard.press("Alt+ArrowUp");
-    await page.waitForFunction((t) => /^Moved “Order banners” to position \d of \d in Doing\.$/.test(document.querySelector('[data-testid="announcer"]')?.textContent ?? ""), null);
+    await page.keyboard.press("Alt+ArrowDown");
+    await page.waitForFunction(() => /^Moved “Order banners” to position \d of \d in Doing\.$/.test(document.querySelector('[data-testid="announcer"]')?.textContent ?? ""));
     await shot("project-board-desktop-light");
     await accessible(page, "project board, light");
     await theme("dark");
@@ -492,6 +492,7 @@ try {
     await accessible(page, "today, light");
     await sidebar.getByRole("link", { name: "Upcoming" }).click();
     await page.getByRole("heading", { level: 1, name: "Upcoming" }).waitFor();
+    await page.getByTestId("agenda-group").nth(6).waitFor();
     check((await page.getByTestId("agenda-group").count()) === 7, "seven days");
     await page.getByTestId("agenda-group").first().getByText("Pay invoice").waitFor();
     await theme("dark");

@@ -101,8 +101,8 @@ describe("Dialog", () => {
 describe("QuickAdd placement", () => {
   it("goes where the text says, else to the project page it is on", async () => {
     const { placement } = await import("./QuickAdd");
-    const here = { id: 7, name: "Work", inbox: false } as Parameters<typeof placement>[1];
-    const sections = [{ id: 3, name: "Next Up" }] as Parameters<typeof placement>[2];
+    const here = { id: 7, name: "Work", inbox: false } as unknown as Parameters<typeof placement>[1];
+    const sections = [{ id: 3, name: "Next Up" }] as unknown as Parameters<typeof placement>[2];
     expect(placement({ project: { name: "Home", id: 9 }, section: null }, here, sections)).toEqual({
       project: { name: "Home", id: 9, named: true },
       section: null,
@@ -114,7 +114,7 @@ describe("QuickAdd placement", () => {
       move: true,
     });
     expect(placement({ project: null, section: null }, undefined)).toEqual({ project: null, section: null, move: false });
-    const inbox = { id: 1, name: "Inbox", inbox: true } as Parameters<typeof placement>[1];
+    const inbox = { id: 1, name: "Inbox", inbox: true } as unknown as Parameters<typeof placement>[1];
     expect(placement({ project: null, section: null }, inbox).move).toBe(false);
   });
 

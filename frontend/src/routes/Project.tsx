@@ -42,6 +42,16 @@ const MAX_DEPTH = 3;
 export function ProjectRoute() {
   const { id } = useParams();
   const project = useProject(Number(id));
+  if (!/^\d+$/.test(id ?? "")) {
+    return (
+      <div className="p-6">
+        <h1 className="text-xl font-semibold">No such project</h1>
+        <Link className="btn-primary mt-4" to="/inbox">
+          Go to the Inbox
+        </Link>
+      </div>
+    );
+  }
   if (project.isPending) return <p className="muted">Loading…</p>;
   if (project.isError) {
     return (
@@ -111,15 +121,16 @@ function ProjectView({ project }: { project: Project }) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(new Set());
   const [drag, setDrag] = useState<Drag | null>(null);
   const [mark, setMark] = useState<{ id: number; before: boolean } | null>(null);
+  // The task just moved keeps the focus while the lists re-render around it.
   const refocus = useRef<number | null>(null);
   const quickAdd = useRef<HTMLInputElement>(null);
   const searchBox = useRef<HTMLInputElement>(null);
   const hintId = useId();
 
   useEffect(() => {
-    const id = refocus.current;
-    if (id === null) return;
-    const target = document.querySelector<HTMLElement>(`[data-move-handle="${id}"]`);
+    const wanted = refocus.current;
+    if (wanted === null) return;
+    const target = document.querySelector<HTMLElement>(`[data-move-handle="${wanted}"]`);
     if (target && document.activeElement !== target) target.focus();
   }, [tasks, view]);
 
@@ -146,6 +157,9 @@ function ProjectView({ project }: { project: Project }) {
     const rest = siblings.filter((t) => t.id !== task.id);
     const at = Math.max(0, Math.min(rest.length, to));
     refocus.current = task.id;
+    window.setTimeout(() => {
+      if (refocus.current === task.id) refocus.current = null;
+    }, 3000);
     move.mutate({ task, move: { ...dest, after: afterFor(order, task.id, at) }, position: positionAt(rest.map((t) => t.position), at) });
     setAnnouncement(describeMove(task.title, at, rest.length + 1, where));
   }
@@ -445,7 +459,7 @@ function ProjectView({ project }: { project: Project }) {
           <AddSection onAdd={(name) => sectionOps.create.mutate(name)} pending={sectionOps.create.isPending} />
         </div>
       ) : (
-        <div className="-mx-3 overflow-x-auto px-3 pb-2 sm:mx-0 sm:px-0" data-testid="project-board">
+        <div className="relative -mx-3 overflow-x-auto px-3 pb-2 sm:mx-0 sm:px-0" data-testid="project-board">
           <div className="flex items-start gap-3">
             {groups.map((group, index) => (
               <section
@@ -593,7 +607,7 @@ function TreeItem({
             type="button"
             className="btn-ghost -ml-1 mt-0.5 shrink-0 px-0.5 py-0.5"
             aria-expanded={open}
-            aria-controls={childrenId}
+            aria-controls={open ? childrenId : undefined}
             aria-label={`${open ? "Hide" : "Show"} the subtasks of “${task.title}”`}
             onClick={() => onCollapse(task.id)}
           >

@@ -104,7 +104,7 @@ export function Tasks() {
   return (
     <div className="space-y-4">
       <h1 className="sr-only">Tasks</h1>
-      <QuickAdd zone={zone} inputRef={quickAdd} />
+      <QuickAdd zone={zone} inputRef={quickAdd} projects={projects.data ?? []} />
 
       <FilterBar
         filters={filters}

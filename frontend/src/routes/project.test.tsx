@@ -95,6 +95,23 @@ describe("a project's list", () => {
   });
 });
 
+describe("deleting a task with subtasks", () => {
+  it("hides the subtree at once, sends nothing before the Undo window ends, and Undo brings it back", async () => {
+    const calls = serve();
+    renderAt("/projects/7");
+    await screen.findByText("Draft agenda");
+    fireEvent.click(screen.getByRole("button", { name: "Delete “Plan launch”" }));
+    await waitFor(() => expect(screen.queryByText("Draft agenda")).toBeNull());
+    expect(screen.queryByText("Plan launch")).toBeNull();
+    const toast = await screen.findByText("Deleted “Plan launch” and its 2 subtasks.");
+    expect(calls.some((c) => c.init?.method === "DELETE")).toBe(false);
+    fireEvent.click(within(toast.parentElement as HTMLElement).getByRole("button", { name: "Undo" }));
+    await screen.findByText("Draft agenda");
+    expect(screen.getByText("Plan launch")).toBeTruthy();
+    expect(calls.some((c) => c.init?.method === "DELETE")).toBe(false);
+  });
+});
+
 describe("a project's board", () => {
   it("moves a card to the next column with Alt+ArrowRight", async () => {
     const calls = serve();

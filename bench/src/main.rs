@@ -54,8 +54,45 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// The scenarios, by key; a server measures those whose path it serves.
-fn workloads(bearer: &str) -> Vec<(&'static str, Workload)> {
-    let auth = |scenario: Scenario| scenario.with_header("authorization", bearer);
+fn workloads(seeded: &seed::Seeded) -> Vec<(&'static str, Workload)> {
+    let bearer = format!("Bearer {}", seeded.token);
+    let auth = |scenario: Scenario| scenario.with_header("authorization", &bearer);
+    let project = seeded.project;
+    let in_project = auth(Scenario::get(
+        "project list 50",
+        &format!("/api/tasks?project={project}&sort=manual&limit=50"),
+    ));
+    let sidebar = auth(Scenario::get("sidebar (20 projects)", "/api/projects"));
+    // A board's two requests: a page of 200 of its tasks, and its sections.
+    let board = Workload::mixed(
+        "board 200 + sections",
+        vec![
+            auth(Scenario::get(
+                "board",
+                &format!("/api/tasks?project={project}&sort=manual&limit=200"),
+            )),
+            auth(Scenario::get(
+                "sections",
+                &format!("/api/projects/{project}/sections"),
+            )),
+        ],
+    );
+    // Each connection moves its own tasks, so that moves seldom wait for
+    // one another's row locks.
+    let reorder = Workload::mixed(
+        "reorder (move after)",
+        seeded
+            .moves
+            .iter()
+            .map(|(task, after)| {
+                auth(Scenario::post_json(
+                    "move",
+                    &format!("/api/tasks/{task}/move"),
+                    &format!(r#"{{"after":{after}}}"#),
+                ))
+            })
+            .collect(),
+    );
     let list = auth(Scenario::get("list 50", "/api/tasks?limit=50"));
     let search = auth(Scenario::get(
         "search",
@@ -95,6 +132,10 @@ fn workloads(bearer: &str) -> Vec<(&'static str, Workload)> {
         ("create", create.into()),
         ("quick", quick.into()),
         ("mixed", Workload::mixed("mixed 80/20", mixed)),
+        ("project", in_project.into()),
+        ("sidebar", sidebar.into()),
+        ("board", board),
+        ("reorder", reorder),
     ]
 }
 
@@ -123,13 +164,15 @@ async fn endpoints() -> anyhow::Result<()> {
     let only_scenarios = only("BENCH_SCENARIOS");
     let root = workspace_root();
 
-    println!("seeding: 1,000 users, 10,000 tasks for the measured one, 50 for each other");
+    println!(
+        "seeding: 1,000 users, 10,000 tasks for the measured one (in 20 projects, one of 2,000 with sections and subtasks), 50 for each other"
+    );
     let app = TestApp::spawn().await;
-    let bearer = format!("Bearer {}", seed::data_set(&app, 10_000).await?);
+    let seeded = seed::data_set(&app, 10_000).await?;
     let sign_in = seed::sign_in_milliseconds(&app, 20).await;
     let TestApp { host, db, .. } = app;
     host.stop().await;
-    let seeded = seed::last_task_id(&db).await?;
+    let last_seeded = seed::last_task_id(&db).await?;
 
     // Start times: a fresh compile cache, then the same again (warm).
     let logs = std::env::temp_dir().join(format!("taskspin-bench-{}", std::process::id()));
@@ -201,7 +244,7 @@ async fn endpoints() -> anyhow::Result<()> {
             "node" => Server::node(&db).await?,
             _ => Server::axum(&db).await?,
         };
-        for (key, workload) in workloads(&bearer) {
+        for (key, workload) in workloads(&seeded) {
             if !serves(name, key) || !allowed(&only_scenarios, key) {
                 continue;
             }
@@ -239,7 +282,7 @@ async fn endpoints() -> anyhow::Result<()> {
         }
         hwm.insert(name, server.peak_memory());
         server.stop().await;
-        seed::reset(&db, seeded).await?;
+        seed::reset(&db, last_seeded).await?;
     }
 
     if only_servers.is_none() && only_scenarios.is_none() {
@@ -257,7 +300,7 @@ async fn endpoints() -> anyhow::Result<()> {
         );
         report::sizes(&root)?;
 
-        report::profile(&db, &manifest, &floor_manifest, &logs, &workloads(&bearer)).await?;
+        report::profile(&db, &manifest, &floor_manifest, &logs, &workloads(&seeded)).await?;
     }
     let _ = std::fs::remove_dir_all(&logs);
     for dir in [&manifest, &floor_manifest] {

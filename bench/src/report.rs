@@ -11,7 +11,10 @@ use crate::load::{self, Report, Workload};
 use crate::servers::Server;
 use crate::{Measured, mib, pgcount};
 
-const OURS: [&str; 6] = ["health", "list", "search", "create", "quick", "mixed"];
+const OURS: [&str; 10] = [
+    "health", "list", "search", "create", "quick", "mixed", "project", "sidebar", "board",
+    "reorder",
+];
 
 fn measured<'a>(results: &'a [Measured], server: &str, key: &str) -> Option<&'a Measured> {
     results.iter().find(|m| m.server == server && m.key == key)
@@ -104,7 +107,7 @@ pub fn goals(results: &[Measured], hwm: &BTreeMap<&str, u64>, warm_start: Durati
         let throughput = ours.requests_per_second() / floor.requests_per_second();
         let p99 = ours.ms(0.99) / floor.ms(0.99);
         let line = match key {
-            "health" | "list" | "search" => format!(
+            "health" | "list" | "search" | "project" | "sidebar" | "board" => format!(
                 "read: {throughput:.2}x floor throughput (>= 0.8) {}, p99 {p99:.2}x floor (<= 1.5) {}",
                 verdict(throughput >= 0.8),
                 verdict(p99 <= 1.5)
@@ -282,7 +285,10 @@ pub async fn profile(
         (
             "taskspin",
             manifest,
-            &["health", "ready", "list", "search", "create", "quick"][..],
+            &[
+                "health", "ready", "list", "search", "create", "quick", "project", "sidebar",
+                "board", "reorder",
+            ][..],
         ),
         ("floor", floor_manifest, &["floor"][..]),
     ] {

@@ -1,6 +1,9 @@
 //! The data a benchmark measures against: 1,000 users; the measured one owns
 //! 10,000 tasks with varied titles, descriptions, tags and dates (so that
 //! full-text search and the indexes have real work), the others 50 each.
+//! The measured user's tasks are in 20 projects: "Launch" holds 2,000 of
+//! them in four sections and chains of subtasks, the Inbox and 18 others
+//! share the rest.
 
 use taskspin_testkit::{PASSWORD, TestApp, TestDb, client};
 
@@ -43,11 +46,21 @@ fn tasks_sql(users_sql: &str, count: i64) -> String {
     )
 }
 
+/// What the scenarios need to know of the seeded data.
+pub struct Seeded {
+    pub token: String,
+    /// The 2,000-task project.
+    pub project: i64,
+    /// Pairs of top-level siblings in it without a section: move the first
+    /// right after the second.
+    pub moves: Vec<(i64, i64)>,
+}
+
 /// Signs up the measured user through the app and gives them a personal
 /// access token (so the token is hashed exactly as the app does), then
 /// inserts the other 999 users and every task directly, as the starting
-/// state. Returns the token.
-pub async fn data_set(app: &TestApp, tasks: i64) -> anyhow::Result<String> {
+/// state.
+pub async fn data_set(app: &TestApp, tasks: i64) -> anyhow::Result<Seeded> {
     let client = app.sign_up(EMAIL).await;
     let created: serde_json::Value = client
         .post(app.url("/api/auth/tokens"))
@@ -73,9 +86,75 @@ pub async fn data_set(app: &TestApp, tasks: i64) -> anyhow::Result<String> {
     db.batch_execute(&tasks_sql(&measured, tasks)).await?;
     let others = format!("SELECT id FROM users WHERE email <> '{EMAIL}'");
     db.batch_execute(&tasks_sql(&others, 50)).await?;
-    db.batch_execute("VACUUM ANALYZE users, tasks, api_tokens")
+    let project = organise(&db).await?;
+    db.batch_execute("VACUUM ANALYZE users, tasks, api_tokens, projects, sections")
         .await?;
-    Ok(token)
+    let siblings: Vec<i64> = db
+        .query(
+            "SELECT id FROM tasks WHERE project_id = $1 AND section_id IS NULL AND parent_id IS NULL
+             ORDER BY position, id LIMIT 200",
+            &[&project],
+        )
+        .await?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let moves = siblings
+        .chunks_exact(2)
+        .map(|pair| (pair[0], pair[1]))
+        .collect();
+    Ok(Seeded {
+        token,
+        project,
+        moves,
+    })
+}
+
+/// Puts the measured user's tasks into projects, sections and subtasks;
+/// returns the big project's id.
+async fn organise(db: &tokio_postgres::Client) -> anyhow::Result<i64> {
+    let user = format!("(SELECT id FROM users WHERE email = '{EMAIL}')");
+    db.batch_execute(&format!(
+        "INSERT INTO projects (user_id, name, color)
+         SELECT {user}, CASE n WHEN 1 THEN 'Launch' ELSE 'Project ' || n END,
+                (ARRAY['red', 'blue', 'green', 'purple'])[1 + n % 4]
+         FROM generate_series(1, 19) AS n;
+         INSERT INTO sections (project_id, name)
+         SELECT p.id, s.name FROM projects p, (VALUES ('Backlog'), ('Doing'), ('Review'), ('Done')) AS s(name)
+         WHERE p.user_id = {user} AND p.name = 'Launch';
+         WITH numbered AS (
+             SELECT id, row_number() OVER (ORDER BY id) AS n FROM tasks WHERE user_id = {user}
+         ), projects_in_order AS (
+             SELECT id, row_number() OVER (ORDER BY inbox DESC, id) - 1 AS k FROM projects WHERE user_id = {user}
+         )
+         UPDATE tasks t SET project_id = p.id
+         FROM numbered, projects_in_order p
+         WHERE t.id = numbered.id AND p.k = CASE WHEN numbered.n <= 2000 THEN 1
+                                                 ELSE CASE WHEN numbered.n % 19 = 1 THEN 0 ELSE numbered.n % 19 END END;
+         WITH launch AS (SELECT id FROM projects WHERE user_id = {user} AND name = 'Launch'),
+              numbered AS (
+                  SELECT t.id, row_number() OVER (ORDER BY t.id) AS n FROM tasks t, launch WHERE t.project_id = launch.id
+              ), sections_in_order AS (
+                  SELECT s.id, row_number() OVER (ORDER BY s.position) AS k FROM sections s, launch WHERE s.project_id = launch.id
+              )
+         UPDATE tasks t SET section_id = s.id
+         FROM numbered, sections_in_order s
+         WHERE t.id = numbered.id AND s.k = numbered.n % 5;
+         -- Chains of three: every 10 tasks, the 2nd and 3rd are subtasks of the one before.
+         UPDATE tasks c SET parent_id = c.id - 1, section_id = p.section_id
+         FROM tasks p
+         WHERE p.id = c.id - 1 AND p.project_id = c.project_id
+           AND c.project_id = (SELECT id FROM projects WHERE user_id = {user} AND name = 'Launch')
+           AND c.id % 10 IN (2, 3);"
+    ))
+    .await?;
+    let row = db
+        .query_one(
+            &format!("SELECT id FROM projects WHERE user_id = {user} AND name = 'Launch'"),
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
 }
 
 /// Removes what a run wrote, so every server meets the same data.

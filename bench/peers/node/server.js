@@ -24,7 +24,19 @@ const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'];
 const TASK_COLUMNS = `t.id, t.title, t.description, t.priority, t.tags,
   t.due_at AT TIME ZONE 'UTC' AS due_at, t.due_date, t.recurrence,
   t.completed_at AT TIME ZONE 'UTC' AS completed_at, t.created_at AT TIME ZONE 'UTC' AS created_at,
-  t.updated_at AT TIME ZONE 'UTC' AS updated_at, t.version`;
+  t.updated_at AT TIME ZONE 'UTC' AS updated_at, t.version,
+  t.project_id, t.section_id, t.parent_id, t.position,
+  (SELECT ARRAY[count(*), count(c.completed_at)] FROM tasks c WHERE c.parent_id = t.id) AS subtasks`;
+const PROJECT_COLUMNS = `p.id, p.name, p.color, p.inbox, p.position,
+  p.archived_at AT TIME ZONE 'UTC' AS archived_at, p.created_at AT TIME ZONE 'UTC' AS created_at,
+  p.updated_at AT TIME ZONE 'UTC' AS updated_at, p.version,
+  (SELECT count(*) FROM tasks c WHERE c.project_id = p.id AND c.completed_at IS NULL) AS open_tasks,
+  (SELECT count(*) FROM tasks c WHERE c.project_id = p.id) AS tasks`;
+const SECTION_COLUMNS = `s.id, s.project_id, s.name, s.position,
+  s.created_at AT TIME ZONE 'UTC' AS created_at, s.updated_at AT TIME ZONE 'UTC' AS updated_at, s.version`;
+// The siblings of a top-level task: its project's, in its section.
+const SIBLINGS = 'project_id = $1 AND section_id IS NOT DISTINCT FROM $2 AND parent_id IS NULL';
+const GAP = 65536n;
 const USER_COLUMNS = `u.id::text AS id, u.email, u.display_name, u.time_zone, u.week_start,
   rfc3339(u.created_at) AS created_at`;
 const BY_TOKEN = `SELECT t.id AS token_id,
@@ -65,6 +77,40 @@ function task(row) {
     recurrence: row.recurrence,
     completed: row.completed_at !== null,
     completed_at: rfc3339(row.completed_at),
+    created_at: rfc3339(row.created_at),
+    updated_at: rfc3339(row.updated_at),
+    version: row.version,
+    project_id: Number(row.project_id),
+    section_id: row.section_id === null ? null : Number(row.section_id),
+    parent_id: row.parent_id === null ? null : Number(row.parent_id),
+    position: Number(row.position),
+    subtask_counts: { total: Number(row.subtasks[0]), completed: Number(row.subtasks[1]) },
+  };
+}
+
+function project(row) {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    color: row.color,
+    inbox: row.inbox,
+    position: Number(row.position),
+    archived: row.archived_at !== null,
+    archived_at: rfc3339(row.archived_at),
+    open_tasks: Number(row.open_tasks),
+    tasks: Number(row.tasks),
+    created_at: rfc3339(row.created_at),
+    updated_at: rfc3339(row.updated_at),
+    version: row.version,
+  };
+}
+
+function section(row) {
+  return {
+    id: Number(row.id),
+    project_id: Number(row.project_id),
+    name: row.name,
+    position: Number(row.position),
     created_at: rfc3339(row.created_at),
     updated_at: rfc3339(row.updated_at),
     version: row.version,
@@ -116,10 +162,24 @@ app.get('/api/tasks', route(async (req, res) => {
     params.push(q);
     conditions.push(`t.search @@ websearch_to_tsquery('simple', $${params.length})`);
   }
+  if (req.query.project !== undefined) {
+    const id = Number(req.query.project);
+    if (!Number.isInteger(id) || id < 1) throw new HttpError(422, 'project must be a project id');
+    params.push(id);
+    conditions.push(`t.project_id = $${params.length}`);
+  } else {
+    conditions.push('t.project_id NOT IN (SELECT p.id FROM projects p WHERE p.user_id = $1 AND p.archived_at IS NOT NULL)');
+  }
+  const manual = req.query.sort === 'manual';
+  if (req.query.sort !== undefined && !manual) throw new HttpError(422, 'sort must be manual');
   const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new HttpError(422, 'limit must be 1 to 200');
   params.push(limit + 1);
-  const sql = `SELECT ${TASK_COLUMNS},
+  const sql = manual
+    ? `SELECT ${TASK_COLUMNS}, t.position::text AS sort_key
+    FROM tasks t WHERE ${conditions.join(' AND ')}
+    ORDER BY t.position ASC, t.id ASC LIMIT $${params.length}`
+    : `SELECT ${TASK_COLUMNS},
       CASE WHEN isfinite(t.due_key) THEN t.due_key AT TIME ZONE 'UTC' END AS sort_key
     FROM tasks t WHERE ${conditions.join(' AND ')}
     ORDER BY t.due_key ASC, t.id ASC LIMIT $${params.length}`;
@@ -128,7 +188,9 @@ app.get('/api/tasks', route(async (req, res) => {
   let nextCursor = null;
   if (rows.length > limit) {
     const last = page[page.length - 1];
-    const cursor = { sort: 'due', descending: false, key: micros(last.sort_key), id: Number(last.id) };
+    const cursor = manual
+      ? { sort: 'manual', descending: false, key: last.sort_key, id: Number(last.id) }
+      : { sort: 'due', descending: false, key: micros(last.sort_key), id: Number(last.id) };
     nextCursor = Buffer.from(JSON.stringify(cursor)).toString('base64url');
   }
   res.json({ tasks: page.map(task), next_cursor: nextCursor });
@@ -200,6 +262,90 @@ app.post('/api/tasks/quick', route(async (req, res) => {
   await insert(res, user, {
     title: validTitle(words.join(' ')), priority, tags, due_at: dueAt, due_date: dueDate,
   });
+}));
+
+app.get('/api/projects', route(async (req, res) => {
+  const user = await authenticate(req);
+  const { rows } = await pool.query(
+    `SELECT ${PROJECT_COLUMNS} FROM projects p WHERE p.user_id = $1 AND p.archived_at IS NULL
+     ORDER BY p.inbox DESC, p.position, p.id`,
+    [user.id],
+  );
+  res.json({ projects: rows.map(project) });
+}));
+
+app.get('/api/projects/:id/sections', route(async (req, res) => {
+  const user = await authenticate(req);
+  const id = Number(req.params.id);
+  if (!Number.isInteger(id)) throw new HttpError(404, 'No such project.');
+  const owned = await pool.query('SELECT 1 FROM projects WHERE id = $1 AND user_id = $2', [id, user.id]);
+  if (owned.rows.length === 0) throw new HttpError(404, 'No such project.');
+  const { rows } = await pool.query(
+    `SELECT ${SECTION_COLUMNS} FROM sections s WHERE s.project_id = $1 ORDER BY s.position, s.id`,
+    [id],
+  );
+  res.json({ sections: rows.map(section) });
+}));
+
+// A move among its siblings, as crates/tasks/src/tree.rs and
+// crates/db/src/position.rs do it for a top-level task given `after`.
+app.post('/api/tasks/:id/move', route(async (req, res) => {
+  const user = await authenticate(req);
+  const id = Number(req.params.id);
+  const after = req.body && req.body.after;
+  if (!Number.isInteger(id)) throw new HttpError(404, 'No such task.');
+  if (!Number.isInteger(after)) throw new HttpError(422, 'after must be a task id');
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const locked = await client.query(
+      `SELECT project_id, section_id, parent_id, version FROM tasks
+       WHERE id = $1 AND user_id = $2 FOR UPDATE`,
+      [id, user.id],
+    );
+    if (locked.rows.length === 0) throw new HttpError(404, 'No such task.');
+    const current = locked.rows[0];
+    if (current.parent_id !== null) throw new HttpError(422, 'this peer moves top-level tasks only');
+    const neighbours = `SELECT a.position AS n,
+        (SELECT s.position FROM tasks s WHERE ${SIBLINGS} AND s.id <> $3 AND (s.position, s.id) > (a.position, a.id)
+         ORDER BY s.position, s.id LIMIT 1) AS next
+      FROM tasks a WHERE a.id = $4 AND a.id IN (SELECT s.id FROM tasks s WHERE ${SIBLINGS} AND s.id <> $3)`;
+    const siblings = [current.project_id, current.section_id, id];
+    let position = null;
+    for (let respaced = false; position === null; respaced = true) {
+      const found = await client.query(neighbours, [...siblings, after]);
+      if (found.rows.length === 0) throw new HttpError(422, 'after is not a task in the list the task moves to');
+      const before = BigInt(found.rows[0].n);
+      if (found.rows[0].next === null) {
+        const fresh = await client.query(`SELECT nextval('positions') * ${GAP} AS n`);
+        position = BigInt(fresh.rows[0].n);
+      } else if (BigInt(found.rows[0].next) - before >= 2n || respaced) {
+        position = before + (BigInt(found.rows[0].next) - before) / 2n;
+      } else {
+        await client.query(
+          `UPDATE tasks r SET position = spaced.position
+           FROM (SELECT id, nextval('positions') * ${GAP} AS position
+                 FROM (SELECT s.id FROM tasks s WHERE ${SIBLINGS} AND s.id <> $3 ORDER BY s.position, s.id) ordered) spaced
+           WHERE r.id = spaced.id`,
+          siblings,
+        );
+      }
+    }
+    const moved = await client.query(
+      `UPDATE tasks AS t SET project_id = $3, section_id = $4, parent_id = $5, position = $6,
+              updated_at = now(), version = t.version + 1
+       WHERE t.id = $1 AND t.user_id = $2 RETURNING ${TASK_COLUMNS}`,
+      [id, user.id, current.project_id, current.section_id, null, position.toString()],
+    );
+    await client.query('COMMIT');
+    const result = task(moved.rows[0]);
+    res.set('etag', `"${result.version}"`).json(result);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }));
 
 const server = app.listen(Number(process.env.PORT || 3100), '127.0.0.1', () => {

@@ -10,7 +10,7 @@ use taskspin_domain::project::MAX_TASK_DEPTH;
 use taskspin_domain::{Errors, FieldError};
 
 use crate::input::{MoveTask, Placement};
-use crate::store::{Outcome, Tasks};
+use crate::store::{Outcome, TASK_COLUMNS, Task, Tasks};
 
 /// A checked place for a task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,7 +133,7 @@ impl Tasks<'_> {
         id: i64,
         to: &MoveTask,
         if_match: &IfMatch,
-    ) -> taskspin_db::Result<Outcome<crate::Task>> {
+    ) -> taskspin_db::Result<Outcome<Task>> {
         self.db().transaction(|db| {
             let Some(current) = self.lock(db, id)? else {
                 return Ok(Outcome::NotFound);
@@ -166,10 +166,12 @@ impl Tasks<'_> {
                     message: "is not a task in the list the task moves to".into(),
                 }]));
             };
-            db.execute(
-                "UPDATE tasks SET project_id = $3, section_id = $4, parent_id = $5, position = $6,
-                        updated_at = now(), version = version + 1
-                 WHERE id = $1 AND user_id = $2",
+            let moved = db.query(
+                &format!(
+                    "UPDATE tasks AS t SET project_id = $3, section_id = $4, parent_id = $5, position = $6,
+                            updated_at = now(), version = t.version + 1
+                     WHERE t.id = $1 AND t.user_id = $2 RETURNING {TASK_COLUMNS}"
+                ),
                 &[
                     ParameterValue::Int64(id),
                     self.user(),
@@ -179,27 +181,29 @@ impl Tasks<'_> {
                     ParameterValue::Int64(position),
                 ],
             )?;
+            let Some(task) = moved.first().map(|row| Task::from_row(&row)).transpose()? else {
+                return Ok(Outcome::NotFound);
+            };
             // The subtree follows into the project and section.
-            db.execute(
-                "WITH RECURSIVE below AS (
-                     SELECT id FROM tasks WHERE parent_id = $1 AND user_id = $2
-                     UNION ALL
-                     SELECT t.id FROM tasks t JOIN below ON t.parent_id = below.id
-                 )
-                 UPDATE tasks SET project_id = $3, section_id = $4, updated_at = now(), version = version + 1
-                 WHERE id IN (SELECT id FROM below)
-                   AND (project_id <> $3 OR section_id IS DISTINCT FROM $4)",
-                &[
-                    ParameterValue::Int64(id),
-                    self.user(),
-                    ParameterValue::Int64(destination.project),
-                    param(destination.section),
-                ],
-            )?;
-            Ok(match self.get(id)? {
-                Some(task) => Outcome::Done(task),
-                None => Outcome::NotFound,
-            })
+            if (destination.project, destination.section) != (current.project, current.section) {
+                db.execute(
+                    "WITH RECURSIVE below AS (
+                         SELECT id FROM tasks WHERE parent_id = $1 AND user_id = $2
+                         UNION ALL
+                         SELECT t.id FROM tasks t JOIN below ON t.parent_id = below.id
+                     )
+                     UPDATE tasks SET project_id = $3, section_id = $4, updated_at = now(), version = version + 1
+                     WHERE id IN (SELECT id FROM below)
+                       AND (project_id <> $3 OR section_id IS DISTINCT FROM $4)",
+                    &[
+                        ParameterValue::Int64(id),
+                        self.user(),
+                        ParameterValue::Int64(destination.project),
+                        param(destination.section),
+                    ],
+                )?;
+            }
+            Ok(Outcome::Done(task))
         })
     }
 
@@ -221,7 +225,7 @@ impl Tasks<'_> {
             .transpose()
     }
 
-    fn explain_stale(&self, id: i64) -> taskspin_db::Result<Outcome<crate::Task>> {
+    fn explain_stale(&self, id: i64) -> taskspin_db::Result<Outcome<Task>> {
         Ok(match self.get(id)? {
             Some(current) => Outcome::Stale {
                 current: Box::new(current),
@@ -308,7 +312,9 @@ impl Tasks<'_> {
             None if project == current.project => current.section,
             None => None,
         };
+        let unchanged = project == current.project && section == current.section;
         if let Some(section) = section
+            && !unchanged
             && !self.section_in(db, section, Some(project))?
         {
             errors.add("section_id", NOT_A_SECTION);

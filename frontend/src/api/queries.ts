@@ -171,7 +171,9 @@ export function useUpdateTask() {
 export function useQuickAdd() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (text: string) => api<Task>("/api/tasks/quick", { method: "POST", body: { text } }),
+    /** `project_id`: where the task goes when the text names no `+Project`. */
+    mutationFn: ({ text, project_id }: { text: string; project_id?: number | undefined }) =>
+      api<Task>("/api/tasks/quick", { method: "POST", body: project_id === undefined ? { text } : { text, project_id } }),
     onSuccess: () => invalidateTasks(client),
   });
 }

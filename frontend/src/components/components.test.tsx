@@ -6,6 +6,7 @@ import { createRef, useState } from "react";
 import { Dialog } from "./Dialog";
 import { QuickAdd } from "./QuickAdd";
 import { ToastProvider } from "./Toasts";
+import type { Project } from "../api/types";
 
 function withClient(ui: React.ReactNode) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -99,23 +100,23 @@ describe("Dialog", () => {
 });
 
 describe("QuickAdd placement", () => {
-  it("goes where the text says, else to the project page it is on", async () => {
-    const { placement } = await import("./QuickAdd");
-    const here = { id: 7, name: "Work", inbox: false } as unknown as Parameters<typeof placement>[1];
-    const sections = [{ id: 3, name: "Next Up" }] as unknown as Parameters<typeof placement>[2];
-    expect(placement({ project: { name: "Home", id: 9 }, section: null }, here, sections)).toEqual({
-      project: { name: "Home", id: 9, named: true },
-      section: null,
-      move: false,
-    });
-    expect(placement({ project: null, section: { name: "nextup", id: null } }, here, sections)).toEqual({
-      project: { id: 7, name: "Work", named: false },
-      section: { id: 3, name: "Next Up" },
-      move: true,
-    });
-    expect(placement({ project: null, section: null }, undefined)).toEqual({ project: null, section: null, move: false });
-    const inbox = { id: 1, name: "Inbox", inbox: true } as unknown as Parameters<typeof placement>[1];
-    expect(placement({ project: null, section: null }, inbox).move).toBe(false);
+  it("asks the server with the project page it is on, and shows where the task goes", async () => {
+    const fetch = vi.fn<(url: string, init?: RequestInit) => Promise<Response>>(() =>
+      Promise.resolve(
+        jsonResponse({ title: "Draft plan", due_at: null, due_date: null, priority: null, tags: [], recurrence: null, project: { name: "Work", id: 7 }, section: { name: "Next Up", id: 3 } }),
+      ),
+    );
+    vi.stubGlobal("fetch", fetch);
+    const here = { id: 7, name: "Work", inbox: false, color: "blue" } as unknown as Project;
+    const user = userEvent.setup();
+    render(withClient(<QuickAdd zone="UTC" inputRef={createRef()} project={here} />));
+    await user.type(screen.getByLabelText("New task"), "Draft plan /nextup");
+    const preview = screen.getByTestId("quick-add-preview");
+    await waitFor(() => expect(preview.querySelector('[data-chip="section"]')?.textContent).toBe("Section /Next Up"));
+    expect(preview.querySelector('[data-chip="project"]')?.textContent).toBe("Project Work");
+    const sent = fetch.mock.calls.at(-1)?.[1]?.body;
+    const body = JSON.parse(typeof sent === "string" ? sent : "{}") as { text: string; project_id?: number };
+    expect(body).toEqual({ text: "Draft plan /nextup", project_id: 7 });
   });
 
   it("says when the named project does not exist", async () => {

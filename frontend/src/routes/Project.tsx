@@ -356,7 +356,7 @@ function ProjectView({ project }: { project: Project }) {
           This project is archived: it is not in the sidebar. Restore it to work in it again.
         </p>
       )}
-      <QuickAdd zone={zone} inputRef={quickAdd} project={project} sections={sections} projects={projects.data ?? []} />
+      <QuickAdd zone={zone} inputRef={quickAdd} project={project} projects={projects.data ?? []} />
       <FilterBar
         filters={filters}
         setFilters={setFilters}

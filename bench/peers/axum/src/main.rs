@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -25,7 +25,19 @@ const PRIORITIES: [&str; 5] = ["none", "low", "medium", "high", "urgent"];
 const TASK_COLUMNS: &str = "t.id, t.title, t.description, t.priority, t.tags, \
      t.due_at AT TIME ZONE 'UTC' AS due_at, t.due_date, t.recurrence, \
      t.completed_at AT TIME ZONE 'UTC' AS completed_at, t.created_at AT TIME ZONE 'UTC' AS created_at, \
-     t.updated_at AT TIME ZONE 'UTC' AS updated_at, t.version";
+     t.updated_at AT TIME ZONE 'UTC' AS updated_at, t.version, \
+     t.project_id, t.section_id, t.parent_id, t.position, \
+     (SELECT ARRAY[count(*), count(c.completed_at)] FROM tasks c WHERE c.parent_id = t.id) AS subtasks";
+const PROJECT_COLUMNS: &str = "p.id, p.name, p.color, p.inbox, p.position, \
+     p.archived_at AT TIME ZONE 'UTC' AS archived_at, p.created_at AT TIME ZONE 'UTC' AS created_at, \
+     p.updated_at AT TIME ZONE 'UTC' AS updated_at, p.version, \
+     (SELECT count(*) FROM tasks c WHERE c.project_id = p.id AND c.completed_at IS NULL) AS open_tasks, \
+     (SELECT count(*) FROM tasks c WHERE c.project_id = p.id) AS tasks";
+const SECTION_COLUMNS: &str = "s.id, s.project_id, s.name, s.position, \
+     s.created_at AT TIME ZONE 'UTC' AS created_at, s.updated_at AT TIME ZONE 'UTC' AS updated_at, s.version";
+/// The siblings of a top-level task: its project's, in its section.
+const SIBLINGS: &str = "project_id = $1 AND section_id IS NOT DISTINCT FROM $2 AND parent_id IS NULL";
+const GAP: i64 = 65_536;
 
 fn rfc3339(at: NaiveDateTime) -> String {
     at.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -73,6 +85,11 @@ struct Task {
     created_at: String,
     updated_at: String,
     version: i32,
+    project_id: i64,
+    section_id: Option<i64>,
+    parent_id: Option<i64>,
+    position: i64,
+    subtask_counts: Value,
 }
 
 impl Task {
@@ -101,8 +118,48 @@ impl Task {
             created_at: rfc3339(row.try_get("created_at")?),
             updated_at: rfc3339(row.try_get("updated_at")?),
             version: row.try_get("version")?,
+            project_id: row.try_get("project_id")?,
+            section_id: row.try_get("section_id")?,
+            parent_id: row.try_get("parent_id")?,
+            position: row.try_get("position")?,
+            subtask_counts: match row.try_get::<_, Vec<i64>>("subtasks")?[..] {
+                [total, completed] => json!({"total": total, "completed": completed}),
+                _ => json!({"total": 0, "completed": 0}),
+            },
         })
     }
+}
+
+fn project(row: &tokio_postgres::Row) -> Result<Value> {
+    let archived_at = row
+        .try_get::<_, Option<NaiveDateTime>>("archived_at")?
+        .map(rfc3339);
+    Ok(json!({
+        "id": row.try_get::<_, i64>("id")?,
+        "name": row.try_get::<_, String>("name")?,
+        "color": row.try_get::<_, String>("color")?,
+        "inbox": row.try_get::<_, bool>("inbox")?,
+        "position": row.try_get::<_, i64>("position")?,
+        "archived": archived_at.is_some(),
+        "archived_at": archived_at,
+        "open_tasks": row.try_get::<_, i64>("open_tasks")?,
+        "tasks": row.try_get::<_, i64>("tasks")?,
+        "created_at": rfc3339(row.try_get("created_at")?),
+        "updated_at": rfc3339(row.try_get("updated_at")?),
+        "version": row.try_get::<_, i32>("version")?,
+    }))
+}
+
+fn section(row: &tokio_postgres::Row) -> Result<Value> {
+    Ok(json!({
+        "id": row.try_get::<_, i64>("id")?,
+        "project_id": row.try_get::<_, i64>("project_id")?,
+        "name": row.try_get::<_, String>("name")?,
+        "position": row.try_get::<_, i64>("position")?,
+        "created_at": rfc3339(row.try_get("created_at")?),
+        "updated_at": rfc3339(row.try_get("updated_at")?),
+        "version": row.try_get::<_, i32>("version")?,
+    }))
 }
 
 fn unauthorized() -> Problem {
@@ -186,6 +243,20 @@ async fn list(
             .ok_or_else(|| unprocessable("limit must be 1 to 200"))?,
     };
     let fetch = limit + 1;
+    let project: Option<i64> = match query.get("project") {
+        None => None,
+        Some(id) => Some(
+            id.parse()
+                .ok()
+                .filter(|id| *id > 0)
+                .ok_or_else(|| unprocessable("project must be a project id"))?,
+        ),
+    };
+    let manual = match query.get("sort").map(String::as_str) {
+        None => false,
+        Some("manual") => true,
+        Some(_) => return Err(unprocessable("sort must be manual")),
+    };
     let mut params: Vec<&(dyn ToSql + Sync)> = vec![&user];
     if !q.is_empty() {
         params.push(&q);
@@ -194,13 +265,32 @@ async fn list(
             params.len()
         ));
     }
+    match &project {
+        Some(project) => {
+            params.push(project);
+            conditions.push(format!("t.project_id = ${}", params.len()));
+        }
+        None => conditions.push(
+            "t.project_id NOT IN (SELECT p.id FROM projects p WHERE p.user_id = $1 AND p.archived_at IS NOT NULL)"
+                .into(),
+        ),
+    }
     params.push(&fetch);
-    let sql = format!(
-        "SELECT {TASK_COLUMNS}, CASE WHEN isfinite(t.due_key) THEN t.due_key AT TIME ZONE 'UTC' END AS sort_key
-         FROM tasks t WHERE {} ORDER BY t.due_key ASC, t.id ASC LIMIT ${}",
-        conditions.join(" AND "),
-        params.len()
-    );
+    let sql = if manual {
+        format!(
+            "SELECT {TASK_COLUMNS}, t.position::text AS sort_key
+             FROM tasks t WHERE {} ORDER BY t.position ASC, t.id ASC LIMIT ${}",
+            conditions.join(" AND "),
+            params.len()
+        )
+    } else {
+        format!(
+            "SELECT {TASK_COLUMNS}, CASE WHEN isfinite(t.due_key) THEN t.due_key AT TIME ZONE 'UTC' END AS sort_key
+             FROM tasks t WHERE {} ORDER BY t.due_key ASC, t.id ASC LIMIT ${}",
+            conditions.join(" AND "),
+            params.len()
+        )
+    };
     let statement = db.prepare_cached(&sql).await?;
     let rows = db.query(&statement, &params).await?;
     let mut tasks = Vec::with_capacity(rows.len());
@@ -208,6 +298,11 @@ async fn list(
         tasks.push(Task::from_row(row)?);
     }
     let next_cursor = match (rows.len() > limit as usize, rows.get(limit as usize - 1)) {
+        (true, Some(last)) if manual => {
+            let cursor = json!({"sort": "manual", "descending": false,
+                "key": last.try_get::<_, Option<String>>("sort_key")?, "id": last.try_get::<_, i64>("id")?});
+            Some(URL_SAFE_NO_PAD.encode(cursor.to_string()))
+        }
         (true, Some(last)) => {
             let cursor = json!({"sort": "due", "descending": false,
                 "key": last.try_get::<_, Option<NaiveDateTime>>("sort_key")?
@@ -387,6 +482,135 @@ async fn quick(
     insert(&db, user, values).await
 }
 
+async fn projects(State(pool): State<Pool>, headers: HeaderMap) -> Result<Json<Value>> {
+    let db = pool.get().await?;
+    let user = authenticate(&db, &headers).await?;
+    let statement = db
+        .prepare_cached(&format!(
+            "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.user_id = $1 AND p.archived_at IS NULL
+             ORDER BY p.inbox DESC, p.position, p.id"
+        ))
+        .await?;
+    let rows = db.query(&statement, &[&user]).await?;
+    let projects = rows.iter().map(project).collect::<Result<Vec<_>>>()?;
+    Ok(Json(json!({ "projects": projects })))
+}
+
+fn not_found(what: &str) -> Problem {
+    Problem(StatusCode::NOT_FOUND, format!("No such {what}."))
+}
+
+async fn sections(
+    State(pool): State<Pool>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>> {
+    let db = pool.get().await?;
+    let user = authenticate(&db, &headers).await?;
+    let owned = db
+        .prepare_cached("SELECT 1 FROM projects WHERE id = $1 AND user_id = $2")
+        .await?;
+    if db.query_opt(&owned, &[&id, &user]).await?.is_none() {
+        return Err(not_found("project"));
+    }
+    let statement = db
+        .prepare_cached(&format!(
+            "SELECT {SECTION_COLUMNS} FROM sections s WHERE s.project_id = $1 ORDER BY s.position, s.id"
+        ))
+        .await?;
+    let rows = db.query(&statement, &[&id]).await?;
+    let sections = rows.iter().map(section).collect::<Result<Vec<_>>>()?;
+    Ok(Json(json!({ "sections": sections })))
+}
+
+#[derive(Deserialize)]
+struct Move {
+    after: i64,
+}
+
+/// A move among its siblings, as crates/tasks/src/tree.rs and
+/// crates/db/src/position.rs do it for a top-level task given `after`.
+async fn move_task(
+    State(pool): State<Pool>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Json(body): Json<Move>,
+) -> Result<Response> {
+    let mut db = pool.get().await?;
+    let user = authenticate(&db, &headers).await?;
+    let transaction = db.transaction().await?;
+    let lock = transaction
+        .prepare_cached(
+            "SELECT project_id, section_id, parent_id, version FROM tasks
+             WHERE id = $1 AND user_id = $2 FOR UPDATE",
+        )
+        .await?;
+    let current = transaction
+        .query_opt(&lock, &[&id, &user])
+        .await?
+        .ok_or_else(|| not_found("task"))?;
+    let (project, section, parent): (i64, Option<i64>, Option<i64>) = (
+        current.try_get("project_id")?,
+        current.try_get("section_id")?,
+        current.try_get("parent_id")?,
+    );
+    if parent.is_some() {
+        return Err(unprocessable("this peer moves top-level tasks only"));
+    }
+    let neighbours = transaction
+        .prepare_cached(&format!(
+            "SELECT a.position AS n,
+                    (SELECT s.position FROM tasks s WHERE {SIBLINGS} AND s.id <> $3 AND (s.position, s.id) > (a.position, a.id)
+                     ORDER BY s.position, s.id LIMIT 1) AS next
+             FROM tasks a WHERE a.id = $4 AND a.id IN (SELECT s.id FROM tasks s WHERE {SIBLINGS} AND s.id <> $3)"
+        ))
+        .await?;
+    let mut respaced = false;
+    let position = loop {
+        let row = transaction
+            .query_opt(&neighbours, &[&project, &section, &id, &body.after])
+            .await?
+            .ok_or_else(|| unprocessable("after is not a task in the list the task moves to"))?;
+        let before: i64 = row.try_get("n")?;
+        match row.try_get::<_, Option<i64>>("next")? {
+            None => {
+                let fresh = transaction
+                    .query_one(&format!("SELECT nextval('positions') * {GAP} AS n"), &[])
+                    .await?;
+                break fresh.try_get::<_, i64>("n")?;
+            }
+            Some(next) if next - before >= 2 || respaced => break before + (next - before) / 2,
+            Some(_) => {
+                transaction
+                    .execute(
+                        &format!(
+                            "UPDATE tasks r SET position = spaced.position
+                             FROM (SELECT id, nextval('positions') * {GAP} AS position
+                                   FROM (SELECT s.id FROM tasks s WHERE {SIBLINGS} AND s.id <> $3 ORDER BY s.position, s.id) ordered) spaced
+                             WHERE r.id = spaced.id"
+                        ),
+                        &[&project, &section, &id],
+                    )
+                    .await?;
+                respaced = true;
+            }
+        }
+    };
+    let update = transaction
+        .prepare_cached(&format!(
+            "UPDATE tasks AS t SET project_id = $3, section_id = $4, parent_id = $5, position = $6,
+                    updated_at = now(), version = t.version + 1
+             WHERE t.id = $1 AND t.user_id = $2 RETURNING {TASK_COLUMNS}"
+        ))
+        .await?;
+    let row = transaction
+        .query_one(&update, &[&id, &user, &project, &section, &parent, &position])
+        .await?;
+    transaction.commit().await?;
+    let task = Task::from_row(&row)?;
+    Ok(([(header::ETAG, format!("\"{}\"", task.version))], Json(task)).into_response())
+}
+
 #[tokio::main]
 async fn main() {
     let env = |name: &str| std::env::var(name).ok();
@@ -407,6 +631,9 @@ async fn main() {
         .route("/floor", get(floor))
         .route("/api/tasks", get(list).post(create))
         .route("/api/tasks/quick", post(quick))
+        .route("/api/tasks/{id}/move", post(move_task))
+        .route("/api/projects", get(projects))
+        .route("/api/projects/{id}/sections", get(sections))
         .with_state(pool);
     let port = env("PORT").unwrap_or_else(|| "3200".into());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}"))

@@ -58,7 +58,20 @@ async function newContext(options) {
   return context;
 }
 const problems = [];
+// The last API exchanges, printed when a step fails: what the page asked and
+// what it was told is most of what a flaky step needs explained.
+const exchanges = [];
 function watch(page) {
+  page.on("requestfinished", async (request) => {
+    if (!new URL(request.url()).pathname.startsWith("/api/")) return;
+    const response = await request.response().catch(() => null);
+    const timing = request.timing();
+    exchanges.push(`${request.method()} ${request.url().replace(/^https?:\/\/[^/]+/, "")} ${response?.status() ?? "-"} ${Math.round(timing.responseEnd)} ms`);
+    if (exchanges.length > 40) exchanges.shift();
+  });
+  page.on("requestfailed", (request) => {
+    exchanges.push(`${request.method()} ${request.url().replace(/^https?:\/\/[^/]+/, "")} failed: ${request.failure()?.errorText ?? "?"}`);
+  });
   page.on("console", (message) => {
     if (message.type() === "error" && !/status of 40[149]|status of 412/.test(message.text())) {
       problems.push(`console: ${message.text()}`);
@@ -774,6 +787,7 @@ try {
 } catch (error) {
   console.error(`e2e: FAILED at step “${step}”: ${error instanceof Error ? error.stack : String(error)}`);
   if (problems.length > 0) console.error(`browser errors:\n${problems.join("\n")}`);
+  console.error(`the last API exchanges:\n${exchanges.join("\n")}`);
   await page.screenshot({ path: join(SHOTS, "failure.png"), fullPage: true }).catch(() => undefined);
   process.exitCode = 1;
 } finally {

@@ -399,15 +399,23 @@ impl<'a> Projects<'a> {
             ),
             &[self.user()],
         )?;
-        for row in rows.iter() {
-            let name: String = row.get("name")?;
-            if name_key(&name) == wanted {
-                return Ok(Some(Named {
-                    id: row.get("id")?,
-                    name,
-                }));
-            }
-        }
-        Ok(None)
+        first_named(&rows, &wanted)
     }
+}
+
+/// The first of `rows` (with `id` and `name`) whose name has the key `wanted`.
+pub(crate) fn first_named(
+    rows: &taskspin_db::Rows,
+    wanted: &str,
+) -> taskspin_db::Result<Option<Named>> {
+    for row in rows.iter() {
+        let name: String = row.get("name")?;
+        if name_key(&name) == wanted {
+            return Ok(Some(Named {
+                id: row.get("id")?,
+                name,
+            }));
+        }
+    }
+    Ok(None)
 }

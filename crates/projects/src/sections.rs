@@ -7,7 +7,7 @@ use taskspin_db::position::{Place, Siblings};
 use taskspin_db::{IfMatch, ParameterValue, Row};
 use taskspin_domain::project::name_key;
 
-use crate::{Change, Named, Projects, rfc3339};
+use crate::{Change, Named, Projects, first_named, rfc3339};
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Section {
@@ -232,15 +232,6 @@ impl Projects<'_> {
              WHERE s.project_id = $1 AND p.user_id = $2 ORDER BY s.position, s.id",
             &[ParameterValue::Int64(project), self.user()],
         )?;
-        for row in rows.iter() {
-            let name: String = row.get("name")?;
-            if name_key(&name) == wanted {
-                return Ok(Some(Named {
-                    id: row.get("id")?,
-                    name,
-                }));
-            }
-        }
-        Ok(None)
+        first_named(&rows, &wanted)
     }
 }

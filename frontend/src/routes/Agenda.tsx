@@ -3,6 +3,7 @@
 import { useMemo, useRef, useState } from "react";
 import { useMe, useProjects, useAllTasks, useToggleComplete } from "../api/queries";
 import type { Project, Task } from "../api/types";
+import { ListStatus } from "../components/ListStatus";
 import { QuickAdd } from "../components/QuickAdd";
 import { TaskRow } from "../components/TaskRow";
 import { useToast } from "../components/Toasts";
@@ -92,19 +93,6 @@ function Frame({ title, zone, projects, children, editing, setEditing, tasks }: 
   );
 }
 
-function Status({ list }: { list: ReturnType<typeof useAllTasks> }) {
-  if (list.isPending) return <p className="muted" aria-busy="true">Loading tasks…</p>;
-  if (list.isError)
-    return (
-      <p role="alert" className="text-red-700 dark:text-red-400">
-        Tasks could not be loaded: {list.error.message}{" "}
-        <button type="button" className="underline" onClick={() => void list.refetch()}>
-          Try again
-        </button>
-      </p>
-    );
-  return null;
-}
 
 export function Today() {
   const me = useMe();
@@ -116,7 +104,7 @@ export function Today() {
   const today = tasks.filter((t) => dueState(t, zone) !== "overdue");
   return (
     <Frame title="Today" zone={zone} projects={projects} editing={editing} setEditing={setEditing} tasks={tasks}>
-      <Status list={list} />
+      <ListStatus pending={list.isPending} error={list.error} retry={() => void list.refetch()} />
       {list.isSuccess && (
         <>
           <Group title="Overdue" id="today-overdue" tasks={overdue} zone={zone} projectOf={projectOf} onEdit={setEditing} />
@@ -144,7 +132,7 @@ export function Upcoming() {
   const days = groupByDay(tasks, zone);
   return (
     <Frame title="Upcoming" zone={zone} projects={projects} editing={editing} setEditing={setEditing} tasks={tasks}>
-      <Status list={list} />
+      <ListStatus pending={list.isPending} error={list.error} retry={() => void list.refetch()} />
       {list.isSuccess &&
         days.map((day) => (
           <Group

@@ -25,6 +25,7 @@ import { FilterBar } from "../components/FilterBar";
 import { Icon } from "../components/Icon";
 import { ColorDot } from "../components/ProjectColor";
 import { DeleteProjectDialog, ProjectDialog } from "../components/ProjectDialogs";
+import { ListStatus } from "../components/ListStatus";
 import { QuickAdd } from "../components/QuickAdd";
 import { TaskRow } from "../components/TaskRow";
 import { useToast } from "../components/Toasts";
@@ -378,19 +379,7 @@ function ProjectView({ project }: { project: Project }) {
           to drag tasks into place.
         </p>
       )}
-      {(list.isPending || sectionsQuery.isPending) && (
-        <p className="muted" aria-busy="true">
-          Loading tasks…
-        </p>
-      )}
-      {list.isError && (
-        <p role="alert" className="text-red-700 dark:text-red-400">
-          Tasks could not be loaded: {list.error.message}{" "}
-          <button type="button" className="underline" onClick={() => void list.refetch()}>
-            Try again
-          </button>
-        </p>
-      )}
+      <ListStatus pending={list.isPending || sectionsQuery.isPending} error={list.error} retry={() => void list.refetch()} />
       {list.isSuccess && count === 0 && sections.length === 0 && (
         <p className="card muted p-6 text-center" data-testid="project-empty">
           No tasks here{filters.status === "pending" ? " to do" : ""}. Add one above{project.inbox ? "" : `, or type +${project.name.replace(/\s+/g, "")} in any quick add`}.

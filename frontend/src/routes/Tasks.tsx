@@ -5,6 +5,7 @@ import { useSearchParams } from "react-router";
 import { useMe, useProjects, useTaskList, useToggleComplete } from "../api/queries";
 import type { Task } from "../api/types";
 import { FilterBar } from "../components/FilterBar";
+import { ListStatus } from "../components/ListStatus";
 import { QuickAdd } from "../components/QuickAdd";
 import { TaskRow } from "../components/TaskRow";
 import { useToast } from "../components/Toasts";
@@ -114,19 +115,7 @@ export function Tasks() {
         searchRef={searchBox}
       />
 
-      {list.isPending && (
-        <p className="muted" aria-busy="true">
-          Loading tasks…
-        </p>
-      )}
-      {list.isError && (
-        <p role="alert" className="text-red-700 dark:text-red-400">
-          Tasks could not be loaded: {list.error.message}{" "}
-          <button type="button" className="underline" onClick={() => void list.refetch()}>
-            Try again
-          </button>
-        </p>
-      )}
+      <ListStatus pending={list.isPending} error={list.error} retry={() => void list.refetch()} />
       {list.isSuccess && tasks.length === 0 && (filtered ? <NoMatch /> : <EmptyState zone={zone} />)}
       {tasks.length > 0 && (
         <ul className="card divide-y divide-slate-200 dark:divide-slate-800" aria-label="Tasks" data-testid="task-list">

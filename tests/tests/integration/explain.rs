@@ -140,23 +140,33 @@ async fn a_100k_task_listing_uses_indexes() {
             .iter()
             .map(|p| p.as_ref() as &(dyn ToSql + Sync))
             .collect();
-        let plan: Vec<String> = db
-            .query(&format!("EXPLAIN {sql}"), &refs)
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| row.get(0))
-            .collect();
-        let plan = plan.join("\n");
-        assert!(
-            !plan.contains("Seq Scan on tasks"),
-            "`{query}` scans the table:\n{plan}"
-        );
-        println!("GET /api/tasks?{query}\n{plan}\n");
+        assert_uses_indexes(&db, &format!("GET /api/tasks?{query}"), &sql, &refs).await;
     }
 }
 
-/// Scans the plan of the sidebar's listing (200 projects with counts).
+/// EXPLAINs `sql` and fails when its plan scans the tasks table.
+async fn assert_uses_indexes(
+    db: &tokio_postgres::Client,
+    what: &str,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) {
+    let plan: Vec<String> = db
+        .query(&format!("EXPLAIN {sql}"), params)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let plan = plan.join("\n");
+    assert!(
+        !plan.contains("Seq Scan on tasks"),
+        "{what} scans the table:\n{plan}"
+    );
+    println!("{what}\n{plan}\n");
+}
+
+/// The sidebar's listing: 200 projects with their counts.
 #[tokio::test]
 async fn the_sidebars_counts_for_200_projects_use_indexes() {
     let app = TestApp::spawn().await;
@@ -176,19 +186,7 @@ async fn the_sidebars_counts_for_200_projects_use_indexes() {
     .unwrap();
     let sql = taskspin_projects::list_statement(taskspin_projects::StatusFilter::Active);
     let uuid = uuid::Uuid::parse_str(&user_id).unwrap();
-    let plan: Vec<String> = db
-        .query(&format!("EXPLAIN {sql}"), &[&uuid])
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
-    let plan = plan.join("\n");
-    assert!(
-        !plan.contains("Seq Scan on tasks"),
-        "the sidebar scans the table:\n{plan}"
-    );
-    println!("GET /api/projects\n{plan}\n");
+    assert_uses_indexes(&db, "GET /api/projects", &sql, &[&uuid]).await;
     assert_eq!(
         big.get("/api/projects").await["projects"]
             .as_array()

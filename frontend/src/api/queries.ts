@@ -232,7 +232,13 @@ export function useMoveTask(onRefused: (refusal: Refusal) => void) {
       api<Task>(`/api/tasks/${task.id}/move`, { method: "POST", version: task.version, body: move }),
     onMutate: async ({ task, move, position }) => {
       await client.cancelQueries({ queryKey: keys.tasks });
-      return { restore: patchLists(client, (tasks) => movedLocally(tasks, task, move, position)) };
+      // A refused move puts back only the task and its subtree as they were:
+      // restoring whole lists would also undo a move made in the meantime.
+      const cached = cachedTasks(client);
+      const moving = new Set([task.id, ...descendantIds(cached, task.id)]);
+      const originals = new Map(cached.filter((t) => moving.has(t.id)).map((t) => [t.id, t]));
+      patchLists(client, (tasks) => movedLocally(tasks, task, move, position));
+      return { restore: () => patchLists(client, (tasks) => tasks.map((t) => originals.get(t.id) ?? t)) };
     },
     onError: (error, _, context) => {
       context?.restore();

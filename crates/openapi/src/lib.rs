@@ -852,16 +852,29 @@ fn id_or(words: &[&str]) -> Schema {
     AnyOfBuilder::new().item(id).item(string_enum(words)).into()
 }
 
+/// A link to the operation at `method path`, filling its `parameters` from
+/// the answer (`(name, runtime expression)`).
+fn link_to(
+    method: HttpMethod,
+    path: &str,
+    parameters: &[(&str, &str)],
+) -> (String, utoipa::openapi::link::Link) {
+    let id = operation_id(&method, path);
+    let link = parameters
+        .iter()
+        .fold(
+            LinkBuilder::new().operation_id(id.clone()),
+            |link, (name, value)| link.parameter(*name, *value),
+        )
+        .build();
+    (id, link)
+}
+
 /// Links from a success answer to the operations that take what it returns
 /// (OpenAPI 3.1 section 4.8.20), which the API fuzzer's stateful phase follows.
 fn links(spec: &Operation) -> Vec<(String, utoipa::openapi::link::Link)> {
     let to = |method: HttpMethod, path: &str, parameter: &str, value: &str| {
-        let id = operation_id(&method, path);
-        let link = LinkBuilder::new()
-            .operation_id(id.clone())
-            .parameter(parameter, value)
-            .build();
-        (id, link)
+        link_to(method, path, &[(parameter, value)])
     };
     let task_operations = |value: &str| {
         vec![
@@ -887,13 +900,14 @@ fn links(spec: &Operation) -> Vec<(String, utoipa::openapi::link::Link)> {
     };
     // A section's operations need its project's id and its own.
     let section = |method: HttpMethod, path: &str| {
-        let id = operation_id(&method, path);
-        let link = LinkBuilder::new()
-            .operation_id(id.clone())
-            .parameter("id", "$response.body#/project_id")
-            .parameter("section_id", "$response.body#/id")
-            .build();
-        (id, link)
+        link_to(
+            method,
+            path,
+            &[
+                ("id", "$response.body#/project_id"),
+                ("section_id", "$response.body#/id"),
+            ],
+        )
     };
     match (&spec.method, spec.path) {
         (Post, "/api/tasks" | "/api/tasks/quick") => task_operations("$response.body#/id"),
@@ -937,22 +951,14 @@ fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
     let mut builder = OperationBuilder::new()
         .summary(Some(spec.summary))
         .operation_id(Some(operation_id(&spec.method, spec.path)));
-    if spec.path.contains("{id}") {
-        let id = ObjectBuilder::new()
-            .schema_type(SchemaType::Type(Type::Integer))
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
-        builder = builder.parameter(parameter("id", ParameterIn::Path, id.into(), "The id"));
-    }
-    if spec.path.contains("{section_id}") {
-        let id = ObjectBuilder::new()
-            .schema_type(SchemaType::Type(Type::Integer))
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
-        builder = builder.parameter(parameter(
-            "section_id",
-            ParameterIn::Path,
-            id.into(),
-            "The section's id",
-        ));
+    // Integer ids in the path, in the order the path names them.
+    for (name, description) in [("id", "The id"), ("section_id", "The section's id")] {
+        if spec.path.contains(&format!("{{{name}}}")) {
+            let id = ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::Integer))
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
+            builder = builder.parameter(parameter(name, ParameterIn::Path, id.into(), description));
+        }
     }
     if spec.path.contains("{conversation_id}") {
         builder = builder.parameter(parameter(

@@ -115,6 +115,18 @@ async function apiJson(method, path, body, headers = {}) {
   const response = await page.request.fetch(`${BASE}${path}`, { method, data: body, headers });
   return { status: response.status(), body: response.status() === 204 ? null : await response.json() };
 }
+// Polls the API until `holds` is true of what it answers. (page.waitForFunction
+// cannot do this: it takes the Promise an async predicate returns as truthy
+// and so checks once.)
+async function eventually(what, path, holds, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const { body } = await apiJson("GET", path);
+    if (holds(body)) return body;
+    if (Date.now() > deadline) throw new Error(`never ${what}: GET ${path} answered ${JSON.stringify(body).slice(0, 500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 async function waitForUrl(predicate, what) {
   await page.waitForURL((url) => predicate(new URL(url)), { timeout: 10_000 }).catch(() => {
     throw new Error(`URL never became ${what}: ${page.url()}`);
@@ -445,16 +457,10 @@ try {
     check((await sidebarNames()).map((n) => n.replace(/\d+ open$/, "")).join(",") === "Launch,Home", `sidebar order: ${await sidebarNames()}`);
     await sidebar.getByRole("link", { name: "Home" }).focus();
     await page.keyboard.press("Alt+ArrowUp");
-    await page.waitForFunction(async () => {
-      const list = (await (await fetch("/api/projects")).json()).projects;
-      return list.map((p) => p.name).join(",") === "Inbox,Home,Launch";
-    });
+    await eventually("Home moved up", "/api/projects", (body) => body.projects.map((p) => p.name).join(",") === "Inbox,Home,Launch");
     check(await sidebar.getByRole("link", { name: "Home" }).evaluate((el) => el === document.activeElement), "Home keeps the focus");
     await sidebar.getByRole("button", { name: "Move “Home” down" }).click();
-    await page.waitForFunction(async () => {
-      const list = (await (await fetch("/api/projects")).json()).projects;
-      return list.map((p) => p.name).join(",") === "Inbox,Launch,Home";
-    });
+    await eventually("Home moved down", "/api/projects", (body) => body.projects.map((p) => p.name).join(",") === "Inbox,Launch,Home");
   });
 
   await run("the board: drag a card across columns, and by keyboard", async () => {
@@ -536,10 +542,7 @@ try {
   await run("complete a parent: its subtasks complete", async () => {
     const press = await taskId("Write press release");
     await projectRow(press.id).getByRole("checkbox", { name: "Complete “Write press release”" }).click();
-    await page.waitForFunction(async (id) => {
-      const tasks = (await (await fetch(`/api/tasks?parent=${id}&status=all`)).json()).tasks;
-      return tasks.length === 2 && tasks.every((t) => t.completed);
-    }, press.id);
+    await eventually("the subtasks completed", `/api/tasks?parent=${press.id}&status=all`, (body) => body.tasks.length === 2 && body.tasks.every((t) => t.completed));
     check((await taskId("Write press release")).completed, "the parent is completed");
   });
 
@@ -639,7 +642,7 @@ try {
     check((await apiJson("GET", "/api/preferences/agents")).body.prioritization === false, "prioritization is off");
     await page.getByLabel("Prioritization").check();
     await page.getByRole("button", { name: "Save agent settings" }).click();
-    await page.waitForFunction(async () => (await (await fetch("/api/preferences/agents")).json()).prioritization === true);
+    await eventually("prioritization back on", "/api/preferences/agents", (body) => body.prioritization === true);
 
     const newPassword = "a much longer passphrase";
     await page.getByLabel("Current password").fill(password);

@@ -4,7 +4,7 @@
 //! does not exist, and the rows it names are locked (`FOR KEY SHARE`) until
 //! the write that refers to them commits.
 
-use taskspin_db::position::{Place, Siblings};
+use taskspin_db::position::{GAP, Place, Siblings};
 use taskspin_db::{Db, IfMatch, ParameterValue};
 use taskspin_domain::project::MAX_TASK_DEPTH;
 use taskspin_domain::{Errors, FieldError};
@@ -134,6 +134,13 @@ impl Tasks<'_> {
         to: &MoveTask,
         if_match: &IfMatch,
     ) -> taskspin_db::Result<Outcome<Task>> {
+        let within_its_list =
+            to.project_id.is_none() && to.section_id.is_none() && to.parent_id.is_none();
+        if within_its_list
+            && let Some(task) = self.reorder(id, Place::from_after(to.after), if_match)?
+        {
+            return Ok(Outcome::Done(task));
+        }
         self.db().transaction(|db| {
             let Some(current) = self.lock(db, id)? else {
                 return Ok(Outcome::NotFound);
@@ -205,6 +212,59 @@ impl Tasks<'_> {
             }
             Ok(Outcome::Done(task))
         })
+    }
+
+    /// A move within the task's own list in one statement: the row, its new
+    /// neighbours and the update together, where the general move takes a
+    /// transaction of four. `None` when that does not do (no such task, a
+    /// stale version, an `after` that is not a sibling, neighbours with no
+    /// room left between them): the general move then decides and explains.
+    fn reorder(
+        &self,
+        id: i64,
+        place: Place,
+        if_match: &IfMatch,
+    ) -> taskspin_db::Result<Option<Task>> {
+        let mut params = vec![ParameterValue::Int64(id), self.user(), if_match.param()];
+        let position = match place {
+            Place::Last => format!("SELECT nextval('positions') * {GAP} AS position FROM me"),
+            Place::First => format!(
+                "SELECT coalesce(first.position - {GAP}, nextval('positions') * {GAP}) AS position
+                 FROM me, LATERAL ({}) first",
+                first_sibling("TRUE")
+            ),
+            Place::After(after) => {
+                params.push(ParameterValue::Int64(after));
+                format!(
+                    "SELECT CASE WHEN next.position IS NULL THEN nextval('positions') * {GAP}
+                                 WHEN next.position - after.position >= 2
+                                 THEN after.position + (next.position - after.position) / 2 END AS position
+                     FROM me,
+                          LATERAL (SELECT s.id, s.position FROM tasks s
+                           WHERE s.id = $4 AND s.id <> me.id AND s.user_id = $2
+                             AND s.parent_id IS NOT DISTINCT FROM me.parent_id
+                             AND (me.parent_id IS NOT NULL
+                                  OR (s.project_id = me.project_id AND s.section_id IS NOT DISTINCT FROM me.section_id))
+                          ) after,
+                          LATERAL ({}) next",
+                    first_sibling("(s.position, s.id) > (after.position, after.id)")
+                )
+            }
+        };
+        let moved = self.db().query(
+            &format!(
+                "WITH me AS (
+                     SELECT id, project_id, section_id, parent_id FROM tasks
+                     WHERE id = $1 AND user_id = $2 AND ($3::int[] IS NULL OR version = ANY($3))
+                 ), place AS ({position})
+                 UPDATE tasks AS t SET position = place.position, updated_at = now(), version = t.version + 1
+                 FROM me, place
+                 WHERE t.id = me.id AND place.position IS NOT NULL AND ($3::int[] IS NULL OR t.version = ANY($3))
+                 RETURNING {TASK_COLUMNS}"
+            ),
+            &params,
+        )?;
+        moved.first().map(|row| Task::from_row(&row)).transpose()
     }
 
     fn lock(&self, db: &Db, id: i64) -> taskspin_db::Result<Option<Current>> {
@@ -325,6 +385,25 @@ impl Tasks<'_> {
             parent: None,
         })))
     }
+}
+
+/// The first position among the siblings of `me` (a subtask's under its
+/// parent, a top-level task's in its project and section) that satisfy
+/// `condition` on `s`, as one row, NULL when there is none. Two branches, so
+/// that each list is read in order from its own index.
+fn first_sibling(condition: &str) -> String {
+    format!(
+        "SELECT min(x.position) AS position FROM (
+             (SELECT s.position FROM tasks s
+              WHERE s.parent_id = me.parent_id AND s.id <> me.id AND {condition}
+              ORDER BY s.position, s.id LIMIT 1)
+             UNION ALL
+             (SELECT s.position FROM tasks s
+              WHERE me.parent_id IS NULL AND s.project_id = me.project_id AND s.parent_id IS NULL
+                AND s.section_id IS NOT DISTINCT FROM me.section_id AND s.id <> me.id AND {condition}
+              ORDER BY s.position, s.id LIMIT 1)
+         ) x"
+    )
 }
 
 /// The locked task's place and version.

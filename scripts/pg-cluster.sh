@@ -2,7 +2,9 @@
 # A throwaway PostgreSQL cluster, for machines where no server runs and for
 # tests that need to stop and start a server of their own.
 #
-#   pg-cluster.sh start DIR PORT   initdb (trust auth, user postgres) and start
+#   pg-cluster.sh start DIR PORT [NAME=VALUE...]
+#                                  initdb (trust auth, user postgres) and start,
+#                                  with these server settings (kept for restart)
 #   pg-cluster.sh stop DIR         stop it (the directory is left to the caller)
 #   pg-cluster.sh restart DIR      stop and start again on the same port
 #
@@ -24,7 +26,7 @@ as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-cmd=${1:?usage: pg-cluster.sh start DIR PORT | stop DIR | restart DIR}
+cmd=${1:?usage: pg-cluster.sh start DIR PORT [NAME=VALUE...] | stop DIR | restart DIR}
 dir=${2:?missing DIR}
 case "$cmd" in
   start)
@@ -37,8 +39,14 @@ case "$cmd" in
     fi
     echo "$port" >"$dir/port"
     [ "$(id -u)" = 0 ] && chown postgres "$dir/port"
+    shift 3
+    [ $# -gt 0 ] && printf '%s\n' "$@" >"$dir/settings"
+    settings=""
+    if [ -f "$dir/settings" ]; then
+      while read -r setting; do settings="$settings -c $setting"; done <"$dir/settings"
+    fi
     as_owner "$(find_bin pg_ctl)" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off$settings" start >/dev/null
     ;;
   stop)
     as_owner "$(find_bin pg_ctl)" -D "$dir/data" -m fast -w stop >/dev/null

@@ -11,12 +11,22 @@ pub struct PgCluster {
 
 impl PgCluster {
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// A cluster started with these server settings (`max_connections=30`),
+    /// kept across restarts.
+    pub fn start_with(settings: &[&str]) -> Self {
         let dir =
             std::env::temp_dir().join(format!("taskspin-pg-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).expect("cluster directory");
         let port = free_port();
         let cluster = Self { dir, port };
-        cluster.script(&["start", &cluster.dir_str(), &port.to_string()]);
+        let port_text = port.to_string();
+        let dir_text = cluster.dir_str();
+        let mut args = vec!["start", &dir_text, &port_text];
+        args.extend_from_slice(settings);
+        cluster.script(&args);
         cluster
     }
 

@@ -1,4 +1,5 @@
-//! Faults: PostgreSQL restarted in the middle of a write-heavy load.
+//! Faults: PostgreSQL restarted in the middle of a write-heavy load, and more
+//! runtime processes than the server has connections for.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -232,4 +233,175 @@ async fn a_database_restart_under_write_load_loses_nothing_answered_and_recovers
         broken, 0,
         "a completion without its next occurrence, or the reverse"
     );
+}
+
+/// Clients per runtime process in the overload test.
+const CLIENTS_PER_PROCESS: usize = 100;
+/// Below what two processes' pools (64 each) open under that load.
+const MAX_CONNECTIONS: &str = "max_connections=40";
+
+/// Lists and creates tasks as fast as answers come, until told to stop.
+async fn lists_and_creates(
+    http: reqwest::Client,
+    base: String,
+    token: String,
+    client: String,
+    stop: Arc<AtomicBool>,
+    answers: Arc<Mutex<Vec<Answer>>>,
+) -> Result<(), String> {
+    let mut n = 0;
+    while !stop.load(Ordering::Relaxed) {
+        n += 1;
+        let title = format!("{client} task {n}");
+        let (operation, request) = if n % 2 == 0 {
+            (
+                "create",
+                http.post(format!("{base}/api/tasks"))
+                    .json(&json!({"title": title})),
+            )
+        } else {
+            ("list", http.get(format!("{base}/api/tasks?limit=50")))
+        };
+        let started = Instant::now();
+        let (status, problem_json, retry_after, _) = send(request.bearer_auth(&token)).await?;
+        answers.lock().await.push(Answer {
+            title,
+            operation,
+            status,
+            problem_json,
+            retry_after,
+            at: Instant::now(),
+            took: started.elapsed(),
+        });
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_processes_over_max_connections_answer_503_with_retry_after_and_recover() {
+    let cluster = PgCluster::start_with(&[MAX_CONNECTIONS]);
+    let db = TestDb::create_on(cluster.server()).await;
+    assert!(db.migrate().await.status.success());
+    let app = TestApp {
+        host: Host::start(&db, HostOptions::default()).await,
+        db,
+        http: client(),
+    };
+    let second = Host::start(&app.db, HostOptions::default()).await;
+    let ann = Account::new(&app, "ann@example.org").await;
+    let token = ann.token("load").await;
+    let http = reqwest::Client::builder()
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .unwrap();
+    let bases = [app.url(""), second.url("")];
+    // A serving process holds pooled connections (Spin's pools keep theirs
+    // while idle): give each one before the burst, as a replica that has
+    // served anything has.
+    for base in &bases {
+        let warm = http
+            .get(format!("{base}/api/tasks"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(warm.status(), 200);
+    }
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let answers = Arc::new(Mutex::new(Vec::new()));
+    let clients: Vec<_> = bases
+        .iter()
+        .enumerate()
+        .flat_map(|(process, base)| {
+            (0..CLIENTS_PER_PROCESS).map(move |number| (process, number, base.clone()))
+        })
+        .map(|(process, number, base)| {
+            tokio::spawn(lists_and_creates(
+                http.clone(),
+                base,
+                token.clone(),
+                format!("process {process} client {number}"),
+                stop.clone(),
+                answers.clone(),
+            ))
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    stop.store(true, Ordering::Relaxed);
+    for client in clients {
+        client.await.unwrap().expect("every request got an answer");
+    }
+
+    let answers = answers.lock().await;
+    let count = |status: u16| answers.iter().filter(|a| a.status == status).count();
+    println!(
+        "{} requests from {} clients: {} listed, {} created, {} answered 503",
+        answers.len(),
+        2 * CLIENTS_PER_PROCESS,
+        count(200),
+        count(201),
+        count(503)
+    );
+    for answer in answers.iter() {
+        assert!(
+            matches!(answer.status, 200 | 201 | 503),
+            "{} {}: {}",
+            answer.operation,
+            answer.title,
+            answer.status
+        );
+        assert!(answer.took < REQUEST_TIMEOUT, "a request hung");
+        if answer.status == 503 {
+            assert!(
+                answer.problem_json && answer.retry_after,
+                "503 without problem+json or Retry-After"
+            );
+        }
+    }
+    assert!(count(503) > 0, "the server ran out of connections");
+    assert!(count(200) > 0 && count(201) > 0, "most requests were served");
+
+    // With the load gone, every request to either process succeeds.
+    for base in &bases {
+        for n in 0..20 {
+            let title = format!("after the load {n}");
+            let created = http
+                .post(format!("{base}/api/tasks"))
+                .bearer_auth(&token)
+                .json(&json!({"title": title}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(created.status(), 201, "{base}: {title}");
+            let listed = http
+                .get(format!("{base}/api/tasks?limit=50"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(listed.status(), 200, "{base}: list");
+        }
+    }
+
+    // What was answered 201 is there; what was refused wrote nothing. (The
+    // processes go first: their pools may hold every connection there is.)
+    let TestApp { host, db, .. } = app;
+    host.stop().await;
+    second.stop().await;
+    let database = db.connect().await;
+    let stored: Vec<String> = database
+        .query("SELECT title FROM tasks WHERE title LIKE 'process %'", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let created: std::collections::HashSet<&str> = answers
+        .iter()
+        .filter(|a| a.operation == "create" && a.status == 201)
+        .map(|a| a.title.as_str())
+        .collect();
+    assert_eq!(stored.len(), created.len(), "one row per 201, none for a 503");
+    assert!(stored.iter().all(|title| created.contains(title.as_str())));
 }

@@ -1,8 +1,8 @@
 """Shared fixtures for the Kubernetes checks (`make k8s-check`).
 
 The overlays are rendered once per run: scripts/k8s-check.sh renders them into
-K8S_RENDERED_DIR (development.yaml, production.yaml) and checkov reads the same
-files; run alone (`.venv/bin/pytest k8s/tests`), the tests render them here
+K8S_RENDERED_DIR (<overlay>.yaml for each of OVERLAYS) and checkov reads the
+same files; run alone (`.venv/bin/pytest k8s/tests`), the tests render them here
 with $KUBECTL, .venv/bin/kubectl or the kubectl on PATH.
 """
 
@@ -19,7 +19,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "k8s"
-OVERLAYS = ("development", "production")
+# production-pgbouncer: production with PgBouncer in front of PostgreSQL.
+OVERLAYS = ("development", "production", "production-pgbouncer")
 
 
 def kubectl() -> str:

@@ -41,7 +41,7 @@ def settings_rows() -> list[dict]:
     assert MARKER in DOCS, f"docs/deploy.md lost its marker {MARKER}"
     lines = DOCS.split(MARKER, 1)[1].strip().splitlines()
     header = [c.strip() for c in lines[0].strip("|").split("|")]
-    assert header == ["setting", "resource", "field", "development", "production"], header
+    assert header == ["setting", "resource", "field", *OVERLAYS], header
     rows = []
     for line in lines[2:]:
         if not line.startswith("|"):

@@ -223,11 +223,35 @@ def test_only_the_app_reaches_the_database(rendered):
             for rule in p["spec"].get("egress", []):
                 if any(port.get("port") == 5432 for port in rule.get("ports", [])):
                     allowed.add(json.dumps(p["spec"]["podSelector"], sort_keys=True))
-        assert allowed == {
+        expected = {
             json.dumps({"matchLabels": {"core.spinkube.dev/app-name": "taskspin"}}, sort_keys=True),
             json.dumps({"matchLabels": {"app.kubernetes.io/name": "taskspin-migrate"}}, sort_keys=True),
             json.dumps({"matchLabels": {"app.kubernetes.io/name": "taskspin-agent"}}, sort_keys=True),
-        }, overlay
+        }
+        if r.get("Deployment", "taskspin-pgbouncer"):
+            expected.add(json.dumps({"matchLabels": {"app.kubernetes.io/name": "taskspin-pgbouncer"}}, sort_keys=True))
+        assert allowed == expected, overlay
+
+
+def test_only_the_app_reaches_the_pooler(rendered):
+    r = rendered["production-pgbouncer"]
+    policy = r.one("NetworkPolicy", "taskspin-pgbouncer")["spec"]
+    assert policy["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "taskspin-pgbouncer"}
+    assert set(policy["policyTypes"]) == {"Ingress", "Egress"}
+    [rule] = policy["ingress"]
+    assert [peer["podSelector"]["matchLabels"] for peer in rule["from"]] == [{"core.spinkube.dev/app-name": "taskspin"}]
+    assert rule["ports"] == [{"protocol": "TCP", "port": 5432}]
+    assert policy["egress"] == [{"ports": [{"protocol": "TCP", "port": 5432}]}]
+    service = r.one("Service", "taskspin-pgbouncer")["spec"]
+    assert service["selector"] == {"app.kubernetes.io/name": "taskspin-pgbouncer"}
+    assert [p["port"] for p in service["ports"]] == [5432]
+
+
+def test_k8s_check_renders_every_overlay():
+    on_disk = {p.name for p in (K8S / "overlays").iterdir() if (p / "kustomization.yaml").exists()}
+    assert on_disk == set(OVERLAYS), "conftest.py's OVERLAYS and k8s/overlays/ differ"
+    script = (REPO / "scripts/k8s-check.sh").read_text()
+    assert f"overlays=({' '.join(OVERLAYS)})" in script, "scripts/k8s-check.sh renders other overlays than OVERLAYS"
 
 
 def test_pdb_and_policies_select_the_spinapp_pods(rendered):

@@ -72,31 +72,27 @@ impl Projects<'_> {
     }
 
     /// The project's sections in order; `None` when there is no such project.
+    /// One statement: the project's row (none: not the caller's), joined to
+    /// its sections (a row of nulls: it has none).
     pub fn sections(&self, project: i64) -> taskspin_db::Result<Option<SectionList>> {
-        if !self.owns(project)? {
+        let rows = self.db().query(
+            &format!(
+                "SELECT {SECTION_COLUMNS} FROM projects p LEFT JOIN sections s ON s.project_id = p.id
+                 WHERE p.id = $1 AND p.user_id = $2
+                 ORDER BY s.position, s.id"
+            ),
+            &[ParameterValue::Int64(project), self.user()],
+        )?;
+        if rows.is_empty() {
             return Ok(None);
         }
-        let sections = self
-            .db()
-            .query(
-                &format!(
-                    "SELECT {SECTION_COLUMNS} FROM sections s WHERE s.project_id = $1
-                     ORDER BY s.position, s.id"
-                ),
-                &[ParameterValue::Int64(project)],
-            )?
-            .map(Section::from_row)?;
+        let mut sections = Vec::new();
+        for row in rows.iter() {
+            if row.get::<Option<i64>>("id")?.is_some() {
+                sections.push(Section::from_row(&row)?);
+            }
+        }
         Ok(Some(SectionList { sections }))
-    }
-
-    fn owns(&self, project: i64) -> taskspin_db::Result<bool> {
-        Ok(!self
-            .db()
-            .query(
-                "SELECT 1 FROM projects WHERE id = $1 AND user_id = $2",
-                &[ParameterValue::Int64(project), self.user()],
-            )?
-            .is_empty())
     }
 
     pub fn section(&self, project: i64, section: i64) -> taskspin_db::Result<Option<Section>> {

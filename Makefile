@@ -32,7 +32,7 @@ PYTEST_VERSION := 8.4.2
 # The official MCP Python SDK, the client tests/tests/integration/mcp.rs drives.
 MCP_VERSION := 2.3.0
 
-.PHONY: build-rust test-prerequisites lint-static test-shifted-clock fuzz-props build build-wasm build-native build-frontend test-frontend dev test lint tools k8s-check bench bench-agents fuzz clean
+.PHONY: build-rust test-prerequisites lint-static test-shifted-clock fuzz-props build build-wasm build-native build-frontend test-frontend dev test lint tools k8s-check bench bench-agents bench-scale fuzz clean
 
 build: build-frontend build-rust
 
@@ -134,6 +134,11 @@ bench: build
 # One agent pass over 100,000 users and 1,000,000 tasks, then a second one.
 bench-agents: build
 	scripts/with-postgres.sh $(TARGET_DIR)/native/taskspin-bench agents
+
+# Costs as data grows: the user's tasks from 1,000 to 1,000,000, the agents'
+# pass over 100 to 100,000 users; draws docs/scaling.svg.
+bench-scale: build
+	scripts/with-postgres.sh $(TARGET_DIR)/native/taskspin-bench scale
 
 clean:
 	$(CARGO) clean

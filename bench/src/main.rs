@@ -11,12 +11,14 @@
 //! BENCH_SERVERS and BENCH_SCENARIOS (comma-separated names, e.g.
 //! `taskspin` and `create,quick`) run only those, to profile one of them,
 //! and then print no ratios, goals or profile.
-//! `taskspin-bench agents` measures the agents' pass instead.
+//! `taskspin-bench agents` measures the agents' pass instead, and
+//! `taskspin-bench scale` what requests cost as data grows (`scale.rs`).
 
 mod agents;
 mod load;
 mod pgcount;
 mod report;
+mod scale;
 mod seed;
 mod servers;
 
@@ -49,6 +51,7 @@ fn allowed(list: &Option<Vec<String>>, name: &str) -> bool {
 async fn main() -> anyhow::Result<()> {
     match std::env::args().nth(1).as_deref() {
         Some("agents") => agents::run().await,
+        Some("scale") => scale::run().await,
         _ => endpoints().await,
     }
 }
@@ -144,8 +147,8 @@ fn workloads(seeded: &seed::Seeded) -> Vec<(&'static str, Workload)> {
 /// Which scenarios each server answers.
 fn serves(server: &str, key: &str) -> bool {
     match server {
-        "taskspin" => key != "floor",
-        "floor" => key == "floor",
+        "taskspin" | "spin" => key != "floor",
+        "floor" | "spin-floor" => key == "floor",
         _ => key != "ready",
     }
 }
@@ -204,6 +207,14 @@ async fn endpoints() -> anyhow::Result<()> {
         "{connections} connections, {seconds} s per scenario (after 1 s of warm-up), load generator on the same machine\n"
     );
     println!(
+        "servers: taskspin and floor on spinhost{}; node and axum, the peers\n",
+        if servers::spin_installed() {
+            ", spin and spin-floor the same manifests on real Spin (`spin up`)"
+        } else {
+            " (`spin` is not on PATH: no real-Spin rows)"
+        }
+    );
+    println!(
         "{:<10} {}   {:>9} {:>12} {:>8}",
         "server",
         Report::header(),
@@ -214,11 +225,19 @@ async fn endpoints() -> anyhow::Result<()> {
     let mut results: Vec<Measured> = Vec::new();
     let mut warm_start = Duration::ZERO;
     let mut hwm = BTreeMap::new();
-    for name in ["taskspin", "floor", "node", "axum"] {
+    // Real Spin serves the same manifests right after spinhost, when it is
+    // installed: the report's ratios then come from its rows.
+    let spin = servers::spin_installed();
+    let names = ["taskspin", "spin", "floor", "spin-floor", "node", "axum"]
+        .into_iter()
+        .filter(|name| spin || !name.starts_with("spin"));
+    for name in names {
         if !allowed(&only_servers, name) {
             continue;
         }
         let server = match name {
+            "spin" => Server::spin("spin", &manifest, &db, "/health", &logs).await?,
+            "spin-floor" => Server::spin("spin-floor", &floor_manifest, &db, "/floor", &logs).await?,
             "taskspin" => {
                 let server = Server::spinhost(
                     "taskspin",

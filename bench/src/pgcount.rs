@@ -1,6 +1,7 @@
 //! A TCP proxy in front of PostgreSQL that counts what clients send, by
 //! message type: `Sync` ends an extended-protocol round trip, `Query` is a
-//! simple-protocol one, `Execute` runs one statement. For the profile only
+//! simple-protocol one (the reset on checkout), `Execute` runs one of the
+//! components' statements. For the profile only
 //! (it adds a hop): how many round trips a request costs.
 
 use std::net::SocketAddr;
@@ -20,7 +21,10 @@ pub struct Counts {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Snapshot {
     pub round_trips: u64,
+    /// The components' statements (`Execute`): what a request asks for.
     pub statements: u64,
+    /// Simple queries: the pool's reset of a connection on checkout.
+    pub resets: u64,
 }
 
 impl Counts {
@@ -28,7 +32,8 @@ impl Counts {
         let queries = self.queries.load(Ordering::Relaxed);
         Snapshot {
             round_trips: self.syncs.load(Ordering::Relaxed) + queries,
-            statements: self.executes.load(Ordering::Relaxed) + queries,
+            statements: self.executes.load(Ordering::Relaxed),
+            resets: queries,
         }
     }
 }

@@ -35,14 +35,25 @@ fn ratio(ours: &Report, theirs: Option<&Report>) -> String {
     }
 }
 
+/// The servers our figures come from: real Spin's rows when it ran, else
+/// spinhost's (app, floor).
+pub fn runtime(results: &[Measured]) -> (&'static str, &'static str) {
+    if results.iter().any(|m| m.server == "spin") {
+        ("spin", "spin-floor")
+    } else {
+        ("taskspin", "floor")
+    }
+}
+
 pub fn ratios(results: &[Measured]) {
+    let (app, floor) = runtime(results);
     println!(
-        "\nours as ratios (throughput, p99): the floor is GET /floor; the peers' same endpoint\n{:<14} {:>13} {:>13} {:>13}",
+        "\nours ({app}) as ratios (throughput, p99): the floor is GET /floor ({floor}); the peers' same endpoint\n{:<14} {:>13} {:>13} {:>13}",
         "scenario", "vs floor", "vs node", "vs axum"
     );
-    let floor = find(results, "floor", "floor");
+    let floor = find(results, floor, "floor");
     for key in OURS {
-        let Some(ours) = find(results, "taskspin", key) else {
+        let Some(ours) = find(results, app, key) else {
             continue;
         };
         println!(
@@ -58,20 +69,21 @@ pub fn ratios(results: &[Measured]) {
 /// CPU time per request, the server's and PostgreSQL's, for every server:
 /// on two saturated cores what a request costs decides its throughput.
 pub fn cpu(results: &[Measured]) {
+    let (app, floor) = runtime(results);
     println!(
         "\nCPU time per request in microseconds, server + PostgreSQL (the floor: {})\n{:<14} {:>13} {:>13} {:>13}",
-        measured(results, "floor", "floor").map_or("-".to_owned(), |m| format!(
+        measured(results, floor, "floor").map_or("-".to_owned(), |m| format!(
             "{} + {}",
             m.cpu.server.as_micros(),
             m.cpu.postgres.as_micros()
         )),
         "scenario",
-        "taskspin",
+        app,
         "node",
         "axum"
     );
     for key in OURS {
-        let Some(ours) = find(results, "taskspin", key) else {
+        let Some(ours) = find(results, app, key) else {
             continue;
         };
         let column = |server: &str| {
@@ -86,7 +98,7 @@ pub fn cpu(results: &[Measured]) {
         println!(
             "{:<14} {} {} {}",
             ours.name,
-            column("taskspin"),
+            column(app),
             column("node"),
             column("axum")
         );
@@ -97,36 +109,28 @@ fn verdict(met: bool) -> &'static str {
     if met { "met" } else { "NOT met" }
 }
 
+/// The goals of issue #16, each against the Node.js peer running the same
+/// SQL in the same run: throughput at least 0.8x, p99 at most Node's, and
+/// PostgreSQL's CPU per request at most 1.25x Node's.
 pub fn goals(results: &[Measured], hwm: &BTreeMap<&str, u64>, warm_start: Duration) {
-    println!("\ngoals (issue #8):");
-    let floor = find(results, "floor", "floor");
+    let (app, _) = runtime(results);
+    println!("\ngoals (issue #16), {app} against Node.js on the same SQL:");
     for key in OURS {
-        let (Some(ours), Some(floor)) = (find(results, "taskspin", key), floor) else {
+        let (Some(ours), Some(node)) = (measured(results, app, key), measured(results, "node", key))
+        else {
             continue;
         };
-        let throughput = ours.requests_per_second() / floor.requests_per_second();
-        let p99 = ours.ms(0.99) / floor.ms(0.99);
-        let line = match key {
-            "health" | "list" | "search" | "project" | "sidebar" | "board" => format!(
-                "read: {throughput:.2}x floor throughput (>= 0.8) {}, p99 {p99:.2}x floor (<= 1.5) {}",
-                verdict(throughput >= 0.8),
-                verdict(p99 <= 1.5)
-            ),
-            _ => format!(
-                "write: {throughput:.2}x floor throughput (>= 0.6) {}",
-                verdict(throughput >= 0.6)
-            ),
-        };
-        let node = match find(results, "node", key) {
-            Some(node) => format!(
-                "; p99 {:.1} ms vs Node {:.1} ms {}",
-                ours.ms(0.99),
-                node.ms(0.99),
-                verdict(ours.ms(0.99) < node.ms(0.99))
-            ),
-            None => String::new(),
-        };
-        println!("  {:<14} {line}{node}", ours.name);
+        let throughput = ours.report.requests_per_second() / node.report.requests_per_second();
+        let postgres = ours.cpu.postgres.as_secs_f64() / node.cpu.postgres.as_secs_f64().max(1e-9);
+        println!(
+            "  {:<22} throughput {throughput:.2}x (>= 0.8) {}; p99 {:.1} vs {:.1} ms {}; PostgreSQL CPU {postgres:.2}x (<= 1.25) {}",
+            ours.report.name,
+            verdict(throughput >= 0.8),
+            ours.report.ms(0.99),
+            node.report.ms(0.99),
+            verdict(ours.report.ms(0.99) <= node.report.ms(0.99)),
+            verdict(postgres <= 1.25)
+        );
     }
     let peak = |server: &str| {
         results
@@ -136,13 +140,14 @@ pub fn goals(results: &[Measured], hwm: &BTreeMap<&str, u64>, warm_start: Durati
             .max()
             .unwrap_or(0)
     };
+    let (_, floor) = runtime(results);
     println!(
-        "  memory under load (peak sampled RSS): spinhost {:.0} MiB, Node {:.0} MiB, axum {:.0} MiB, floor host {:.0} MiB: {}",
-        mib(peak("taskspin")),
+        "  memory under load (peak sampled RSS): {app} {:.0} MiB, Node {:.0} MiB, axum {:.0} MiB, floor host {:.0} MiB: {}",
+        mib(peak(app)),
         mib(peak("node")),
         mib(peak("axum")),
-        mib(peak("floor")),
-        verdict(peak("taskspin") < peak("node"))
+        mib(peak(floor)),
+        verdict(peak(app) < peak("node"))
     );
     let hwm: Vec<String> = hwm
         .iter()
@@ -272,12 +277,14 @@ pub async fn profile(
         ("SPIN_VARIABLE_DB_PORT".to_owned(), proxy.port().to_string()),
     ];
     println!(
-        "\nprofile: 1 connection, 3 s each, PostgreSQL behind a counting proxy (which adds a hop)\n{:<10} {:<24} {:>9} {:>11} {:>11} {:>14} {:>13}",
+        "\nprofile on spinhost: 1 connection, 3 s each, PostgreSQL behind a counting proxy (which adds a hop);\n\
+         statements are the components' own (goal: at most 2 per request), resets the pool's on checkout\n{:<10} {:<24} {:>9} {:>11} {:>11} {:>7} {:>14} {:>13}",
         "server",
         "scenario",
         "requests",
         "round trips",
         "statements",
+        "resets",
         "client p50 ms",
         "in component"
     );
@@ -308,12 +315,15 @@ pub async fn profile(
             let (inside, end) = component_median(&log, offset);
             offset = end;
             let per = |a: u64, b: u64| (a - b) as f64 / report.count().max(1) as f64;
+            let statements = per(after.statements, before.statements);
             println!(
-                "{name:<10} {:<24} {:>9} {:>11.2} {:>11.2} {:>14.2} {:>13}",
+                "{name:<10} {:<24} {:>9} {:>11.2} {:>7.2}{:<4} {:>7.2} {:>14.2} {:>13}",
                 report.name,
                 report.count(),
                 per(after.round_trips, before.round_trips),
-                per(after.statements, before.statements),
+                statements,
+                if statements <= 2.0 { "" } else { " (!)" },
+                per(after.resets, before.resets),
                 report.median_ms(),
                 if inside.is_nan() {
                     "-".to_owned()

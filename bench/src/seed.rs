@@ -8,6 +8,8 @@
 use taskspin_testkit::{PASSWORD, TestApp, TestDb, client};
 
 const EMAIL: &str = "bench@example.org";
+/// The measured user's id, as SQL.
+pub const MEASURED: &str = "SELECT id FROM users WHERE email = 'bench@example.org'";
 
 /// The words titles are made of; `quarterly report` (SEARCH) matches about
 /// one task in 20.
@@ -19,9 +21,10 @@ const TAGS: &str = "{work,home,family,finance,health,errands,travel,reading,shop
 /// The full-text search the benchmark sends.
 pub const SEARCH: &str = "q=quarterly%20report&status=pending&limit=50";
 
-/// Inserts `count` tasks for the users `users_sql` selects (an SQL query of
-/// user ids), each user's numbered from 1.
-fn tasks_sql(users_sql: &str, count: i64) -> String {
+/// Inserts tasks numbered `numbers` for each of the users `users_sql`
+/// selects (an SQL query of user ids).
+pub fn tasks_sql(users_sql: &str, numbers: std::ops::RangeInclusive<i64>) -> String {
+    let (first, last) = numbers.into_inner();
     format!(
         "INSERT INTO tasks (user_id, title, description, priority, tags, due_at, due_date, completed_at)
          SELECT u.id,
@@ -40,7 +43,7 @@ fn tasks_sql(users_sql: &str, count: i64) -> String {
                 CASE WHEN n % 4 = 0 THEN now() - (n % 90) * interval '1 day' END
          FROM ({users_sql}) u,
               LATERAL (SELECT abs(hashtext(u.id::text)) % 1000 AS h) hash,
-              generate_series(1, {count}) AS n,
+              generate_series({first}, {last}) AS n,
               (SELECT '{VERBS}'::text[] AS v, '{OBJECTS}'::text[] AS o,
                       '{CONTEXTS}'::text[] AS c, '{TAGS}'::text[] AS t) words"
     )
@@ -56,36 +59,15 @@ pub struct Seeded {
     pub moves: Vec<(i64, i64)>,
 }
 
-/// Signs up the measured user through the app and gives them a personal
-/// access token (so the token is hashed exactly as the app does), then
-/// inserts the other 999 users and every task directly, as the starting
-/// state.
+/// The measured user through the app, then the other 999 users and every
+/// task inserted directly, as the starting state.
 pub async fn data_set(app: &TestApp, tasks: i64) -> anyhow::Result<Seeded> {
-    let client = app.sign_up(EMAIL).await;
-    let created: serde_json::Value = client
-        .post(app.url("/api/auth/tokens"))
-        .json(&serde_json::json!({"name": "bench"}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = created["token"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("no token in {created}"))?
-        .to_owned();
+    let token = measured_user(app).await?;
     let db = app.db.connect().await;
-    db.execute(
-        "INSERT INTO users (email, display_name, password_hash, time_zone)
-         SELECT 'user' || n || '@example.org', 'User ' || n, 'not a hash: signs in by token only',
-                (ARRAY['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Tokyo'])[1 + n % 4]
-         FROM generate_series(1, 999) AS n",
-        &[],
-    )
-    .await?;
-    let measured = format!("SELECT id FROM users WHERE email = '{EMAIL}'");
-    db.batch_execute(&tasks_sql(&measured, tasks)).await?;
+    other_users(&db).await?;
+    db.batch_execute(&tasks_sql(MEASURED, 1..=tasks)).await?;
     let others = format!("SELECT id FROM users WHERE email <> '{EMAIL}'");
-    db.batch_execute(&tasks_sql(&others, 50)).await?;
+    db.batch_execute(&tasks_sql(&others, 1..=50)).await?;
     let project = organise(&db).await?;
     db.batch_execute("VACUUM ANALYZE users, tasks, api_tokens, projects, sections")
         .await?;
@@ -108,6 +90,36 @@ pub async fn data_set(app: &TestApp, tasks: i64) -> anyhow::Result<Seeded> {
         project,
         moves,
     })
+}
+
+/// Signs up the measured user through the app and gives them a personal
+/// access token (hashed exactly as the app does); returns the token.
+pub async fn measured_user(app: &TestApp) -> anyhow::Result<String> {
+    let client = app.sign_up(EMAIL).await;
+    let created: serde_json::Value = client
+        .post(app.url("/api/auth/tokens"))
+        .json(&serde_json::json!({"name": "bench"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(created["token"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("no token in {created}"))?
+        .to_owned())
+}
+
+/// The 999 other users, who sign in by token only.
+pub async fn other_users(db: &tokio_postgres::Client) -> anyhow::Result<()> {
+    db.execute(
+        "INSERT INTO users (email, display_name, password_hash, time_zone)
+         SELECT 'user' || n || '@example.org', 'User ' || n, 'not a hash: signs in by token only',
+                (ARRAY['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Tokyo'])[1 + n % 4]
+         FROM generate_series(1, 999) AS n",
+        &[],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Puts the measured user's tasks into projects, sections and subtasks;

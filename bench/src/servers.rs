@@ -78,17 +78,29 @@ impl Server {
         env: &[(String, String)],
     ) -> anyhow::Result<Self> {
         let address = free_address()?;
-        let mut command = Command::new(spinhost_bin());
+        let mut command = up(spinhost_bin(), manifest, address, db);
         command
-            .arg("up")
-            .arg("-f")
-            .arg(manifest)
-            .arg("--listen")
-            .arg(address.to_string())
-            .envs(db.spin_env())
-            .env("SPIN_VARIABLE_COOKIE_SECURE", "false")
             .envs(env.iter().cloned())
             .stdout(std::fs::File::create(log)?)
+            .stderr(Stdio::null());
+        Self::spawn(name, command, address, ready_path).await
+    }
+
+    /// Real Spin (`spin up`) serving `manifest` against `db`, as spinhost
+    /// does; its components' logs go to `log_dir`.
+    pub async fn spin(
+        name: &'static str,
+        manifest: &Path,
+        db: &TestDb,
+        ready_path: &str,
+        log_dir: &Path,
+    ) -> anyhow::Result<Self> {
+        let address = free_address()?;
+        let mut command = up("spin".into(), manifest, address, db);
+        command
+            .arg("--log-dir")
+            .arg(log_dir)
+            .stdout(Stdio::null())
             .stderr(Stdio::null());
         Self::spawn(name, command, address, ready_path).await
     }
@@ -132,6 +144,28 @@ impl Server {
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
     }
+}
+
+/// `<program> up` of `manifest` on `address` against `db`: spinhost and
+/// Spin take the same arguments and variables.
+fn up(program: PathBuf, manifest: &Path, address: SocketAddr, db: &TestDb) -> Command {
+    let mut command = Command::new(program);
+    command
+        .arg("up")
+        .arg("-f")
+        .arg(manifest)
+        .arg("--listen")
+        .arg(address.to_string())
+        .envs(db.spin_env())
+        .env("SPIN_VARIABLE_COOKIE_SECURE", "false");
+    command
+}
+
+/// Whether the `spin` CLI is on `PATH`: then real Spin serves the app and
+/// the floor too.
+pub fn spin_installed() -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("spin").is_file()))
 }
 
 /// Where `make bench` builds the floor component and the axum peer.

@@ -37,6 +37,29 @@ const SECTION_COLUMNS = `s.id, s.project_id, s.name, s.position,
 // The siblings of a top-level task: its project's, in its section.
 const SIBLINGS = 'project_id = $1 AND section_id IS NOT DISTINCT FROM $2 AND parent_id IS NULL';
 const GAP = 65536n;
+// A move within its own list in one statement (crates/tasks/src/tree.rs
+// `reorder`); no row: the transaction below decides.
+const REORDER = `WITH me AS (SELECT id, project_id, section_id, parent_id FROM tasks WHERE id = $1 AND user_id = $2),
+place AS (
+  SELECT CASE WHEN next.position IS NULL THEN nextval('positions') * 65536
+              WHEN next.position - after.position >= 2 THEN after.position + (next.position - after.position) / 2 END AS position
+  FROM me,
+       LATERAL (SELECT s.id, s.position FROM tasks s
+                WHERE s.id = $3 AND s.id <> me.id AND s.user_id = $2 AND s.parent_id IS NOT DISTINCT FROM me.parent_id
+                  AND (me.parent_id IS NOT NULL OR (s.project_id = me.project_id AND s.section_id IS NOT DISTINCT FROM me.section_id))) after,
+       LATERAL (SELECT min(x.position) AS position FROM (
+         (SELECT s.position FROM tasks s
+          WHERE s.parent_id = me.parent_id AND s.id <> me.id AND (s.position, s.id) > (after.position, after.id)
+          ORDER BY s.position, s.id LIMIT 1)
+         UNION ALL
+         (SELECT s.position FROM tasks s
+          WHERE me.parent_id IS NULL AND s.project_id = me.project_id AND s.parent_id IS NULL
+            AND s.section_id IS NOT DISTINCT FROM me.section_id AND s.id <> me.id AND (s.position, s.id) > (after.position, after.id)
+          ORDER BY s.position, s.id LIMIT 1)) x) next
+)
+UPDATE tasks AS t SET position = place.position, updated_at = now(), version = t.version + 1
+FROM me, place WHERE t.id = me.id AND place.position IS NOT NULL
+RETURNING ${TASK_COLUMNS}`;
 const USER_COLUMNS = `u.id::text AS id, u.email, u.display_name, u.time_zone, u.week_start,
   rfc3339(u.created_at) AS created_at`;
 const BY_TOKEN = `SELECT t.id AS token_id,
@@ -278,13 +301,13 @@ app.get('/api/projects/:id/sections', route(async (req, res) => {
   const user = await authenticate(req);
   const id = Number(req.params.id);
   if (!Number.isInteger(id)) throw new HttpError(404, 'No such project.');
-  const owned = await pool.query('SELECT 1 FROM projects WHERE id = $1 AND user_id = $2', [id, user.id]);
-  if (owned.rows.length === 0) throw new HttpError(404, 'No such project.');
   const { rows } = await pool.query(
-    `SELECT ${SECTION_COLUMNS} FROM sections s WHERE s.project_id = $1 ORDER BY s.position, s.id`,
-    [id],
+    `SELECT ${SECTION_COLUMNS} FROM projects p LEFT JOIN sections s ON s.project_id = p.id
+     WHERE p.id = $1 AND p.user_id = $2 ORDER BY s.position, s.id`,
+    [id, user.id],
   );
-  res.json({ sections: rows.map(section) });
+  if (rows.length === 0) throw new HttpError(404, 'No such project.');
+  res.json({ sections: rows.filter((row) => row.id !== null).map(section) });
 }));
 
 // A move among its siblings, as crates/tasks/src/tree.rs and
@@ -295,6 +318,12 @@ app.post('/api/tasks/:id/move', route(async (req, res) => {
   const after = req.body && req.body.after;
   if (!Number.isInteger(id)) throw new HttpError(404, 'No such task.');
   if (!Number.isInteger(after)) throw new HttpError(422, 'after must be a task id');
+  const reordered = await pool.query(REORDER, [id, user.id, after]);
+  if (reordered.rows.length === 1) {
+    const result = task(reordered.rows[0]);
+    res.set('etag', `"${result.version}"`).json(result);
+    return;
+  }
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

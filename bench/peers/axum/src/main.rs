@@ -36,8 +36,31 @@ const PROJECT_COLUMNS: &str = "p.id, p.name, p.color, p.inbox, p.position, \
 const SECTION_COLUMNS: &str = "s.id, s.project_id, s.name, s.position, \
      s.created_at AT TIME ZONE 'UTC' AS created_at, s.updated_at AT TIME ZONE 'UTC' AS updated_at, s.version";
 /// The siblings of a top-level task: its project's, in its section.
-const SIBLINGS: &str = "project_id = $1 AND section_id IS NOT DISTINCT FROM $2 AND parent_id IS NULL";
+const SIBLINGS: &str =
+    "project_id = $1 AND section_id IS NOT DISTINCT FROM $2 AND parent_id IS NULL";
 const GAP: i64 = 65_536;
+/// A move within its own list in one statement (crates/tasks/src/tree.rs
+/// `reorder`); no row: the transaction decides.
+const REORDER: &str = "WITH me AS (SELECT id, project_id, section_id, parent_id FROM tasks WHERE id = $1 AND user_id = $2),
+place AS (
+  SELECT CASE WHEN next.position IS NULL THEN nextval('positions') * 65536
+              WHEN next.position - after.position >= 2 THEN after.position + (next.position - after.position) / 2 END AS position
+  FROM me,
+       LATERAL (SELECT s.id, s.position FROM tasks s
+                WHERE s.id = $3 AND s.id <> me.id AND s.user_id = $2 AND s.parent_id IS NOT DISTINCT FROM me.parent_id
+                  AND (me.parent_id IS NOT NULL OR (s.project_id = me.project_id AND s.section_id IS NOT DISTINCT FROM me.section_id))) after,
+       LATERAL (SELECT min(x.position) AS position FROM (
+         (SELECT s.position FROM tasks s
+          WHERE s.parent_id = me.parent_id AND s.id <> me.id AND (s.position, s.id) > (after.position, after.id)
+          ORDER BY s.position, s.id LIMIT 1)
+         UNION ALL
+         (SELECT s.position FROM tasks s
+          WHERE me.parent_id IS NULL AND s.project_id = me.project_id AND s.parent_id IS NULL
+            AND s.section_id IS NOT DISTINCT FROM me.section_id AND s.id <> me.id AND (s.position, s.id) > (after.position, after.id)
+          ORDER BY s.position, s.id LIMIT 1)) x) next
+)
+UPDATE tasks AS t SET position = place.position, updated_at = now(), version = t.version + 1
+FROM me, place WHERE t.id = me.id AND place.position IS NOT NULL";
 
 fn rfc3339(at: NaiveDateTime) -> String {
     at.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -507,19 +530,21 @@ async fn sections(
 ) -> Result<Json<Value>> {
     let db = pool.get().await?;
     let user = authenticate(&db, &headers).await?;
-    let owned = db
-        .prepare_cached("SELECT 1 FROM projects WHERE id = $1 AND user_id = $2")
-        .await?;
-    if db.query_opt(&owned, &[&id, &user]).await?.is_none() {
-        return Err(not_found("project"));
-    }
     let statement = db
         .prepare_cached(&format!(
-            "SELECT {SECTION_COLUMNS} FROM sections s WHERE s.project_id = $1 ORDER BY s.position, s.id"
+            "SELECT {SECTION_COLUMNS} FROM projects p LEFT JOIN sections s ON s.project_id = p.id
+             WHERE p.id = $1 AND p.user_id = $2 ORDER BY s.position, s.id"
         ))
         .await?;
-    let rows = db.query(&statement, &[&id]).await?;
-    let sections = rows.iter().map(section).collect::<Result<Vec<_>>>()?;
+    let rows = db.query(&statement, &[&id, &user]).await?;
+    if rows.is_empty() {
+        return Err(not_found("project"));
+    }
+    let sections = rows
+        .iter()
+        .filter(|row| row.try_get::<_, Option<i64>>("id").ok().flatten().is_some())
+        .map(section)
+        .collect::<Result<Vec<_>>>()?;
     Ok(Json(json!({ "sections": sections })))
 }
 
@@ -538,6 +563,17 @@ async fn move_task(
 ) -> Result<Response> {
     let mut db = pool.get().await?;
     let user = authenticate(&db, &headers).await?;
+    let reorder = db
+        .prepare_cached(&format!("{REORDER} RETURNING {TASK_COLUMNS}"))
+        .await?;
+    if let Some(row) = db.query_opt(&reorder, &[&id, &user, &body.after]).await? {
+        let task = Task::from_row(&row)?;
+        return Ok((
+            [(header::ETAG, format!("\"{}\"", task.version))],
+            Json(task),
+        )
+            .into_response());
+    }
     let transaction = db.transaction().await?;
     let lock = transaction
         .prepare_cached(
@@ -604,11 +640,18 @@ async fn move_task(
         ))
         .await?;
     let row = transaction
-        .query_one(&update, &[&id, &user, &project, &section, &parent, &position])
+        .query_one(
+            &update,
+            &[&id, &user, &project, &section, &parent, &position],
+        )
         .await?;
     transaction.commit().await?;
     let task = Task::from_row(&row)?;
-    Ok(([(header::ETAG, format!("\"{}\"", task.version))], Json(task)).into_response())
+    Ok((
+        [(header::ETAG, format!("\"{}\"", task.version))],
+        Json(task),
+    )
+        .into_response())
 }
 
 #[tokio::main]

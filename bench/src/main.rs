@@ -237,7 +237,9 @@ async fn endpoints() -> anyhow::Result<()> {
         }
         let server = match name {
             "spin" => Server::spin("spin", &manifest, &db, "/health", &logs).await?,
-            "spin-floor" => Server::spin("spin-floor", &floor_manifest, &db, "/floor", &logs).await?,
+            "spin-floor" => {
+                Server::spin("spin-floor", &floor_manifest, &db, "/floor", &logs).await?
+            }
             "taskspin" => {
                 let server = Server::spinhost(
                     "taskspin",

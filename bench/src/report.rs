@@ -116,7 +116,8 @@ pub fn goals(results: &[Measured], hwm: &BTreeMap<&str, u64>, warm_start: Durati
     let (app, _) = runtime(results);
     println!("\ngoals (issue #16), {app} against Node.js on the same SQL:");
     for key in OURS {
-        let (Some(ours), Some(node)) = (measured(results, app, key), measured(results, "node", key))
+        let (Some(ours), Some(node)) =
+            (measured(results, app, key), measured(results, "node", key))
         else {
             continue;
         };

@@ -50,7 +50,11 @@ fn workloads(token: &str) -> Vec<Workload> {
     );
     vec![
         auth(Scenario::get("list 50", "/api/tasks?limit=50")).into(),
-        auth(Scenario::get("search", &format!("/api/tasks?{}", seed::SEARCH))).into(),
+        auth(Scenario::get(
+            "search",
+            &format!("/api/tasks?{}", seed::SEARCH),
+        ))
+        .into(),
         auth(Scenario::post_json("create", "/api/tasks", &create_body)).into(),
         auth(Scenario::post_json(
             "quick add",
@@ -154,12 +158,16 @@ pub async fn run() -> anyhow::Result<()> {
         // What create and quick add wrote goes, so the next size is exact.
         seed::reset(&app.db, last).await?;
     }
-    let TestApp { host, db: test_db, .. } = app;
+    let TestApp {
+        host, db: test_db, ..
+    } = app;
     host.stop().await;
     drop(db);
     drop(test_db);
 
-    println!("\nagents: {TASKS_PER_USER} tasks per user (10% overdue, 5% due within 48 hours), each size on a fresh database");
+    println!(
+        "\nagents: {TASKS_PER_USER} tasks per user (10% overdue, 5% due within 48 hours), each size on a fresh database"
+    );
     println!(
         "{:>8} {:>10} {:>10} {:>9} {:>9} {:>14} {:>12}",
         "users", "candidates", "created", "first s", "idle s", "first ms/cand.", "first wall s"
@@ -171,7 +179,8 @@ pub async fn run() -> anyhow::Result<()> {
         agents::add_users(&db, 1..=users).await?;
         let first = agents::pass(&app.db).await?;
         let idle = agents::pass(&app.db).await?;
-        let inside = |pass: &agents::Pass| pass.summary["duration_ms"].as_f64().unwrap_or(f64::NAN) / 1000.0;
+        let inside =
+            |pass: &agents::Pass| pass.summary["duration_ms"].as_f64().unwrap_or(f64::NAN) / 1000.0;
         let point = AgentsPoint {
             users,
             candidates: first.summary["candidates"].as_u64().unwrap_or(0),
@@ -311,8 +320,14 @@ fn panel(
         return;
     }
     // Whole decades around the data.
-    let (x_lo, x_hi) = (x_min.log10().floor(), x_max.log10().ceil().max(x_min.log10().floor() + 1.0));
-    let (y_lo, y_hi) = (y_min.log10().floor(), y_max.log10().ceil().max(y_min.log10().floor() + 1.0));
+    let (x_lo, x_hi) = (
+        x_min.log10().floor(),
+        x_max.log10().ceil().max(x_min.log10().floor() + 1.0),
+    );
+    let (y_lo, y_hi) = (
+        y_min.log10().floor(),
+        y_max.log10().ceil().max(y_min.log10().floor() + 1.0),
+    );
     let x_of = |x: f64| left + 50.0 + (x.log10() - x_lo) / (x_hi - x_lo) * (width - 60.0);
     let y_of = |y: f64| top + height - (y.max(1e-3).log10() - y_lo) / (y_hi - y_lo) * height;
     let _ = writeln!(

@@ -89,6 +89,26 @@ async fn writer(
     Ok(())
 }
 
+/// Every answer a success or a 503 that says when to retry, none late.
+fn served_or_refused_in_time(answers: &[Answer]) {
+    for answer in answers.iter() {
+        assert!(
+            matches!(answer.status, 200 | 201 | 503),
+            "{} {}: {}",
+            answer.operation,
+            answer.title,
+            answer.status
+        );
+        assert!(answer.took < REQUEST_TIMEOUT, "a request hung");
+        if answer.status == 503 {
+            assert!(
+                answer.problem_json && answer.retry_after,
+                "503 without problem+json or Retry-After"
+            );
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_database_restart_under_write_load_loses_nothing_answered_and_recovers_within_5_s() {
     let cluster = Arc::new(PgCluster::start());
@@ -157,22 +177,7 @@ async fn a_database_restart_under_write_load_loses_nothing_answered_and_recovers
     {
         println!("500: {failure}");
     }
-    for answer in answers.iter() {
-        assert!(
-            matches!(answer.status, 200 | 201 | 503),
-            "{} {}: {}",
-            answer.operation,
-            answer.title,
-            answer.status
-        );
-        assert!(answer.took < REQUEST_TIMEOUT, "a request hung");
-        if answer.status == 503 {
-            assert!(
-                answer.problem_json && answer.retry_after,
-                "503 without problem+json or Retry-After"
-            );
-        }
-    }
+    served_or_refused_in_time(&answers);
     assert!(count(503) > 0, "the outage was felt");
     assert!(
         answers.iter().any(|a| a.status == 201 && a.at < down_at),
@@ -343,24 +348,12 @@ async fn two_processes_over_max_connections_answer_503_with_retry_after_and_reco
         count(201),
         count(503)
     );
-    for answer in answers.iter() {
-        assert!(
-            matches!(answer.status, 200 | 201 | 503),
-            "{} {}: {}",
-            answer.operation,
-            answer.title,
-            answer.status
-        );
-        assert!(answer.took < REQUEST_TIMEOUT, "a request hung");
-        if answer.status == 503 {
-            assert!(
-                answer.problem_json && answer.retry_after,
-                "503 without problem+json or Retry-After"
-            );
-        }
-    }
+    served_or_refused_in_time(&answers);
     assert!(count(503) > 0, "the server ran out of connections");
-    assert!(count(200) > 0 && count(201) > 0, "most requests were served");
+    assert!(
+        count(200) > 0 && count(201) > 0,
+        "most requests were served"
+    );
 
     // With the load gone, every request to either process succeeds.
     for base in &bases {
@@ -402,6 +395,10 @@ async fn two_processes_over_max_connections_answer_503_with_retry_after_and_reco
         .filter(|a| a.operation == "create" && a.status == 201)
         .map(|a| a.title.as_str())
         .collect();
-    assert_eq!(stored.len(), created.len(), "one row per 201, none for a 503");
+    assert_eq!(
+        stored.len(),
+        created.len(),
+        "one row per 201, none for a 503"
+    );
     assert!(stored.iter().all(|title| created.contains(title.as_str())));
 }

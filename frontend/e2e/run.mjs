@@ -413,20 +413,13 @@ try {
     const slides = await taskId("Prepare slides");
     const banners = await taskId("Order banners");
     await projectRow(slides.id).dragTo(projectRow(banners.id), { targetPosition: { x: 40, y: 4 } });
-    await page.waitForFunction(
-      async ([id, section]) =>
-        (await (await fetch(`/api/tasks?project=${id}&section=${section}&parent=none&sort=manual`)).json()).tasks[0]?.title === "Prepare slides",
-      [launch, sectionIds.Later],
-    );
+    const later = `/api/tasks?project=${launch}&section=${sectionIds.Later}&parent=none&sort=manual`;
+    await eventually("Prepare slides dragged first", later, (body) => body.tasks[0]?.title === "Prepare slides");
     // Alt+ArrowDown moves it back below its sibling.
     await projectRow(slides.id).getByRole("button", { name: "Edit “Prepare slides”" }).focus();
     await page.keyboard.press("Alt+ArrowDown");
     await announced("Moved “Prepare slides” to position 2 of 2 in Later.");
-    await page.waitForFunction(
-      async ([id, section]) =>
-        (await (await fetch(`/api/tasks?project=${id}&section=${section}&parent=none&sort=manual`)).json()).tasks[1]?.title === "Prepare slides",
-      [launch, sectionIds.Later],
-    );
+    await eventually("Prepare slides moved second", later, (body) => body.tasks[1]?.title === "Prepare slides");
     check(
       await projectRow(slides.id).getByRole("button", { name: "Edit “Prepare slides”" }).evaluate((el) => el === document.activeElement),
       "the moved task keeps the focus",
@@ -437,10 +430,7 @@ try {
     await page.keyboard.press("Alt+ArrowUp");
     await announced("Moved “Get quotes” to position 1 of 2 in the subtasks of “Write press release”.");
     const press = await taskId("Write press release");
-    await page.waitForFunction(
-      async (parent) => (await (await fetch(`/api/tasks?parent=${parent}&sort=manual`)).json()).tasks[0]?.title === "Get quotes",
-      press.id,
-    );
+    await eventually("Get quotes moved first", `/api/tasks?parent=${press.id}&sort=manual`, (body) => body.tasks[0]?.title === "Get quotes");
     await shot("project-list-desktop-light");
     await accessible(page, "project list, light");
     await theme("dark");
@@ -472,18 +462,12 @@ try {
     const venue = await taskId("Book venue");
     const doing = page.locator(`[data-testid="column"][data-section-id="${sectionIds.Doing}"]`);
     await projectRow(venue.id).dragTo(doing.locator("ul"), { targetPosition: { x: 40, y: 4 } });
-    await page.waitForFunction(
-      async ([id, section]) => (await (await fetch(`/api/tasks/${id}`)).json()).section_id === section,
-      [venue.id, sectionIds.Doing],
-    );
+    await eventually("Book venue moved to Doing", `/api/tasks/${venue.id}`, (body) => body.section_id === sectionIds.Doing);
     await doing.locator(`[data-task-id="${venue.id}"]`).waitFor();
     const banners = await taskId("Order banners");
     await projectRow(banners.id).getByRole("button", { name: "Edit “Order banners”" }).focus();
     await page.keyboard.press("Alt+ArrowLeft");
-    await page.waitForFunction(
-      async ([id, section]) => (await (await fetch(`/api/tasks/${id}`)).json()).section_id === section,
-      [banners.id, sectionIds.Doing],
-    );
+    await eventually("Order banners moved to Doing", `/api/tasks/${banners.id}`, (body) => body.section_id === sectionIds.Doing);
     await doing.locator(`[data-task-id="${banners.id}"]`).waitFor();
     check(
       await projectRow(banners.id).getByRole("button", { name: "Edit “Order banners”" }).evaluate((el) => el === document.activeElement),

@@ -122,7 +122,9 @@ function ProjectView({ project }: { project: Project }) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(new Set());
   const [drag, setDrag] = useState<Drag | null>(null);
   const [mark, setMark] = useState<{ id: number; before: boolean } | null>(null);
-  // The task just moved keeps the focus while the lists re-render around it.
+  // The task just moved keeps the focus while the lists re-render around it:
+  // when its row remounts, the focus it had falls to the body and comes back.
+  // Focus the person has put elsewhere meanwhile stays where it is.
   const refocus = useRef<number | null>(null);
   const quickAdd = useRef<HTMLInputElement>(null);
   const searchBox = useRef<HTMLInputElement>(null);
@@ -132,7 +134,12 @@ function ProjectView({ project }: { project: Project }) {
     const wanted = refocus.current;
     if (wanted === null) return;
     const target = document.querySelector<HTMLElement>(`[data-move-handle="${wanted}"]`);
-    if (target && document.activeElement !== target) target.focus();
+    const focused = document.activeElement;
+    if (focused !== null && focused !== document.body) {
+      if (focused !== target) refocus.current = null;
+      return;
+    }
+    target?.focus();
   }, [tasks, view]);
 
   useEffect(() => {

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use taskspin_testkit::{Account, Host, HostOptions, PgCluster, TestApp, TestDb, client};
 use tokio::sync::Mutex;
+use tokio::task::JoinHandle;
 
 const WRITERS: usize = 12;
 /// How long a request may take, outage or not: a hang fails the test.
@@ -24,7 +25,13 @@ struct Answer {
     took: Duration,
 }
 
-async fn send(request: reqwest::RequestBuilder) -> Result<(u16, bool, bool, Value), String> {
+/// Sends one request and records its answer, timed, with the body it carried.
+async fn exchange(
+    request: reqwest::RequestBuilder,
+    title: String,
+    operation: &'static str,
+) -> Result<(Answer, Value), String> {
+    let started = Instant::now();
     let response = request.send().await.map_err(|e| e.to_string())?;
     let status = response.status().as_u16();
     let problem_json = response
@@ -33,7 +40,24 @@ async fn send(request: reqwest::RequestBuilder) -> Result<(u16, bool, bool, Valu
         .is_some_and(|v| v == "application/problem+json");
     let retry_after = response.headers().contains_key("retry-after");
     let body = response.json().await.unwrap_or(Value::Null);
-    Ok((status, problem_json, retry_after, body))
+    let answer = Answer {
+        title,
+        operation,
+        status,
+        problem_json,
+        retry_after,
+        at: Instant::now(),
+        took: started.elapsed(),
+    };
+    Ok((answer, body))
+}
+
+/// Tells the load's loops to stop and waits for each to finish.
+async fn stop_load(stop: &AtomicBool, loops: Vec<JoinHandle<Result<(), String>>>) {
+    stop.store(true, Ordering::Relaxed);
+    for load in loops {
+        load.await.unwrap().expect("every request got an answer");
+    }
 }
 
 /// Creates repeating tasks and completes them (a transaction that also
@@ -50,41 +74,28 @@ async fn writer(
     while !stop.load(Ordering::Relaxed) {
         n += 1;
         let title = format!("writer {number} task {n}");
-        let started = Instant::now();
-        let (status, problem_json, retry_after, body) = send(
+        let (created, body) = exchange(
             http.post(format!("{base}/api/tasks"))
                 .bearer_auth(&token)
                 .json(&json!({"title": title, "recurrence": {"kind": "every", "interval": 1, "unit": "day"}})),
+            title.clone(),
+            "create",
         )
         .await?;
-        answers.lock().await.push(Answer {
-            title: title.clone(),
-            operation: "create",
-            status,
-            problem_json,
-            retry_after,
-            at: Instant::now(),
-            took: started.elapsed(),
-        });
+        let status = created.status;
+        answers.lock().await.push(created);
         if status != 201 {
             tokio::time::sleep(Duration::from_millis(50)).await;
             continue;
         }
-        let started = Instant::now();
-        let (status, problem_json, retry_after, _) = send(
+        let (completed, _) = exchange(
             http.post(format!("{base}/api/tasks/{}/complete", body["id"]))
                 .bearer_auth(&token),
+            title,
+            "complete",
         )
         .await?;
-        answers.lock().await.push(Answer {
-            title,
-            operation: "complete",
-            status,
-            problem_json,
-            retry_after,
-            at: Instant::now(),
-            took: started.elapsed(),
-        });
+        answers.lock().await.push(completed);
     }
     Ok(())
 }
@@ -155,10 +166,7 @@ async fn a_database_restart_under_write_load_loses_nothing_answered_and_recovers
         .unwrap();
     let back_at = Instant::now();
     tokio::time::sleep(Duration::from_secs(6)).await;
-    stop.store(true, Ordering::Relaxed);
-    for writer in writers {
-        writer.await.unwrap().expect("every request got an answer");
-    }
+    stop_load(&stop, writers).await;
 
     let answers = answers.lock().await;
     let count = |status: u16| answers.iter().filter(|a| a.status == status).count();
@@ -267,17 +275,8 @@ async fn lists_and_creates(
         } else {
             ("list", http.get(format!("{base}/api/tasks?limit=50")))
         };
-        let started = Instant::now();
-        let (status, problem_json, retry_after, _) = send(request.bearer_auth(&token)).await?;
-        answers.lock().await.push(Answer {
-            title,
-            operation,
-            status,
-            problem_json,
-            retry_after,
-            at: Instant::now(),
-            took: started.elapsed(),
-        });
+        let (answer, _) = exchange(request.bearer_auth(&token), title, operation).await?;
+        answers.lock().await.push(answer);
     }
     Ok(())
 }
@@ -333,10 +332,7 @@ async fn two_processes_over_max_connections_answer_503_with_retry_after_and_reco
         })
         .collect();
     tokio::time::sleep(Duration::from_secs(4)).await;
-    stop.store(true, Ordering::Relaxed);
-    for client in clients {
-        client.await.unwrap().expect("every request got an answer");
-    }
+    stop_load(&stop, clients).await;
 
     let answers = answers.lock().await;
     let count = |status: u16| answers.iter().filter(|a| a.status == status).count();

@@ -56,6 +56,26 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// Listing 50, the search, create and quick add, without credentials: what
+/// `make bench` measures against the peers and `make bench-scale` at each size.
+fn task_scenarios() -> [Scenario; 4] {
+    // Due a week after the run starts, whenever it runs.
+    let create_body = format!(
+        r#"{{"title":"Benchmark task","priority":"high","tags":["bench"],"due_date":"{}"}}"#,
+        taskspin_testkit::clock::date(7)
+    );
+    [
+        Scenario::get("list 50", "/api/tasks?limit=50"),
+        Scenario::get("search", &format!("/api/tasks?{}", seed::SEARCH)),
+        Scenario::post_json("create", "/api/tasks", &create_body),
+        Scenario::post_json(
+            "quick add",
+            "/api/tasks/quick",
+            r#"{"text":"Call mom tomorrow 6pm !high #family"}"#,
+        ),
+    ]
+}
+
 /// The scenarios, by key; a server measures those whose path it serves.
 fn workloads(seeded: &seed::Seeded) -> Vec<(&'static str, Workload)> {
     let bearer = format!("Bearer {}", seeded.token);
@@ -96,22 +116,7 @@ fn workloads(seeded: &seed::Seeded) -> Vec<(&'static str, Workload)> {
             })
             .collect(),
     );
-    let list = auth(Scenario::get("list 50", "/api/tasks?limit=50"));
-    let search = auth(Scenario::get(
-        "search",
-        &format!("/api/tasks?{}", seed::SEARCH),
-    ));
-    // Due a week after the run starts, whenever it runs.
-    let create_body = format!(
-        r#"{{"title":"Benchmark task","priority":"high","tags":["bench"],"due_date":"{}"}}"#,
-        taskspin_testkit::clock::date(7)
-    );
-    let create = auth(Scenario::post_json("create", "/api/tasks", &create_body));
-    let quick = auth(Scenario::post_json(
-        "quick add",
-        "/api/tasks/quick",
-        r#"{"text":"Call mom tomorrow 6pm !high #family"}"#,
-    ));
+    let [list, search, create, quick] = task_scenarios().map(auth);
     // 80% reads (listing and search), 20% writes (create and quick add).
     let mut mixed = Vec::new();
     for _ in 0..4 {
@@ -206,9 +211,12 @@ async fn endpoints() -> anyhow::Result<()> {
     println!(
         "{connections} connections, {seconds} s per scenario (after 1 s of warm-up), load generator on the same machine\n"
     );
+    // Real Spin serves the same manifests right after spinhost, when it is
+    // installed: the report's ratios then come from its rows.
+    let spin = servers::spin_installed();
     println!(
         "servers: taskspin and floor on spinhost{}; node and axum, the peers\n",
-        if servers::spin_installed() {
+        if spin {
             ", spin and spin-floor the same manifests on real Spin (`spin up`)"
         } else {
             " (`spin` is not on PATH: no real-Spin rows)"
@@ -225,9 +233,7 @@ async fn endpoints() -> anyhow::Result<()> {
     let mut results: Vec<Measured> = Vec::new();
     let mut warm_start = Duration::ZERO;
     let mut hwm = BTreeMap::new();
-    // Real Spin serves the same manifests right after spinhost, when it is
-    // installed: the report's ratios then come from its rows.
-    let spin = servers::spin_installed();
+
     let names = ["taskspin", "spin", "floor", "spin-floor", "node", "axum"]
         .into_iter()
         .filter(|name| spin || !name.starts_with("spin"));

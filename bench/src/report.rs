@@ -113,7 +113,7 @@ fn verdict(met: bool) -> &'static str {
 /// SQL in the same run: throughput at least 0.8x, p99 at most Node's, and
 /// PostgreSQL's CPU per request at most 1.25x Node's.
 pub fn goals(results: &[Measured], hwm: &BTreeMap<&str, u64>, warm_start: Duration) {
-    let (app, _) = runtime(results);
+    let (app, floor) = runtime(results);
     println!("\ngoals (issue #16), {app} against Node.js on the same SQL:");
     for key in OURS {
         let (Some(ours), Some(node)) =
@@ -141,7 +141,6 @@ pub fn goals(results: &[Measured], hwm: &BTreeMap<&str, u64>, warm_start: Durati
             .max()
             .unwrap_or(0)
     };
-    let (_, floor) = runtime(results);
     println!(
         "  memory under load (peak sampled RSS): {app} {:.0} MiB, Node {:.0} MiB, axum {:.0} MiB, floor host {:.0} MiB: {}",
         mib(peak(app)),

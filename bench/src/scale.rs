@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use taskspin_testkit::{TestApp, workspace_root};
 
 use crate::agents::{self, TASKS_PER_USER};
-use crate::load::{self, Scenario, Workload};
-use crate::{seed, setting};
+use crate::load::{self, Workload};
+use crate::{seed, setting, task_scenarios};
 
 /// Goals: a size's p99 at most this many times the smallest size's.
 const FLAT: [(&str, f64); 4] = [
@@ -40,29 +40,12 @@ fn sizes(name: &str, default: &[i64]) -> Vec<i64> {
         .unwrap_or_else(|| default.to_vec())
 }
 
-/// The four requests measured at each size, for this token.
+/// The four requests measured at each size, with this token.
 fn workloads(token: &str) -> Vec<Workload> {
     let bearer = format!("Bearer {token}");
-    let auth = |scenario: Scenario| scenario.with_header("authorization", &bearer);
-    let create_body = format!(
-        r#"{{"title":"Benchmark task","priority":"high","tags":["bench"],"due_date":"{}"}}"#,
-        taskspin_testkit::clock::date(7)
-    );
-    vec![
-        auth(Scenario::get("list 50", "/api/tasks?limit=50")).into(),
-        auth(Scenario::get(
-            "search",
-            &format!("/api/tasks?{}", seed::SEARCH),
-        ))
-        .into(),
-        auth(Scenario::post_json("create", "/api/tasks", &create_body)).into(),
-        auth(Scenario::post_json(
-            "quick add",
-            "/api/tasks/quick",
-            r#"{"text":"Call mom tomorrow 6pm !high #family"}"#,
-        ))
-        .into(),
-    ]
+    task_scenarios()
+        .map(|scenario| scenario.with_header("authorization", &bearer).into())
+        .into()
 }
 
 /// The p99 of one scenario at one size, in ms.

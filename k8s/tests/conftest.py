@@ -17,6 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+# The budget's script is standalone (scripts/k8s-check.sh runs it); its
+# lookups serve the tests too.
+from connection_budget import find, pod_spec
+
 REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "k8s"
 # production-pgbouncer: production with PgBouncer in front of PostgreSQL.
@@ -67,11 +71,7 @@ class Rendered:
 
     def configmap(self, name: str) -> dict | None:
         """A ConfigMap by its name before Kustomize's hash suffix, or as is."""
-        for doc in self.all("ConfigMap"):
-            actual = doc["metadata"]["name"]
-            if actual == name or actual.rsplit("-", 1)[0] == name:
-                return doc
-        return None
+        return find(self.docs, "ConfigMap", name)
 
 
 @pytest.fixture(scope="session")
@@ -89,13 +89,6 @@ def spin_manifest(name: str) -> dict | None:
         return None
     with path.open("rb") as f:
         return tomllib.load(f)
-
-
-def pod_spec(doc: dict) -> dict:
-    """The pod spec inside a Job, CronJob, StatefulSet or Deployment."""
-    if doc["kind"] == "CronJob":
-        return doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]
-    return doc["spec"]["template"]["spec"]
 
 
 def env_of(doc: dict, container: str) -> dict[str, dict]:

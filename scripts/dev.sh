@@ -20,6 +20,19 @@ eval "$("$here/spin-env.sh" "$database")"
 # Plain http://127.0.0.1 in development: the session cookie cannot be Secure.
 export SPIN_VARIABLE_COOKIE_SECURE=${SPIN_VARIABLE_COOKIE_SECURE:-false}
 echo "dev: database $database on $SPIN_VARIABLE_DB_HOST:$SPIN_VARIABLE_DB_PORT" >&2
+# Web Push needs a VAPID key pair: development makes one once and keeps it in
+# .dev/ (git-ignored), since browsers' subscriptions belong to one key.
+keys="$root/.dev/vapid.env"
+if [ -z "${SPIN_VARIABLE_VAPID_PRIVATE_KEY:-}" ]; then
+  if [ ! -s "$keys" ]; then
+    mkdir -p "$root/.dev"
+    "${CARGO_TARGET_DIR:-$root/target}/native/vapid-keys" >"$keys"
+  fi
+  set -a
+  # shellcheck source=/dev/null
+  . "$keys"
+  set +a
+fi
 
 host=${CARGO_TARGET_DIR:-$root/target}/native/spinhost
 if command -v spin >/dev/null 2>&1; then

@@ -60,6 +60,11 @@ pub struct RunReport {
     /// Candidate tasks already suggested at their current version.
     pub suppressed_by_dedup: i64,
     pub expired: i64,
+    /// Push notifications queued (when push is configured), and the
+    /// deliveries to browsers they make.
+    pub pushes_queued: i64,
+    pub push_deliveries_queued: i64,
+    pub pushes_suppressed_by_rate_limit: i64,
     /// Every suggestion created, for the audit log.
     #[serde(skip)]
     pub created_suggestions: Vec<CreatedSuggestion>,
@@ -89,6 +94,7 @@ SELECT (SELECT count(*) FROM expired) AS expired, (SELECT count(*) FROM unlinked
 
 fn create_statement() -> String {
     let urgency = taskspin_domain::urgency::sql();
+    let quiet = taskspin_domain::quiet::sql("pref", "w.local_minute");
     format!(
         "
 -- The light part first: which rule each task meets. Scoring and wording come
@@ -223,19 +229,23 @@ eligible AS (
     SELECT w.*,
            CASE w.agent WHEN 'overdue_monitor' THEN COALESCE(pref.overdue_monitor, true)
                         ELSE COALESCE(pref.prioritization, true) END AS enabled,
-           COALESCE(CASE WHEN pref.quiet_start <= pref.quiet_end
-                         THEN w.local_minute >= pref.quiet_start AND w.local_minute < pref.quiet_end
-                         ELSE w.local_minute >= pref.quiet_start OR w.local_minute < pref.quiet_end END, false) AS quiet
+           {quiet} AS quiet
     FROM worded w LEFT JOIN agent_preferences pref ON pref.user_id = w.user_id
 ),
 ranked AS (
     SELECT e.*, row_number() OVER (PARTITION BY e.user_id ORDER BY e.urgency DESC, e.task_ids[1]) AS n
     FROM eligible e WHERE e.enabled AND NOT e.quiet
 ),
+-- The rolling hour counts push notifications too.
 recent AS (
-    SELECT s.user_id, count(*) AS n FROM suggestions s
-    WHERE s.user_id IN (SELECT user_id FROM ranked) AND s.created_at > now() - interval '1 hour'
-    GROUP BY s.user_id
+    SELECT sent.user_id, count(*) AS n FROM (
+        SELECT s.user_id FROM suggestions s
+        WHERE s.user_id IN (SELECT user_id FROM ranked) AND s.created_at > now() - interval '1 hour'
+        UNION ALL
+        SELECT n.user_id FROM push_notifications n
+        WHERE n.user_id IN (SELECT user_id FROM ranked) AND n.created_at > now() - interval '1 hour'
+    ) sent
+    GROUP BY sent.user_id
 ),
 to_create AS (
     SELECT r.* FROM ranked r LEFT JOIN recent ON recent.user_id = r.user_id
@@ -265,8 +275,10 @@ SELECT (SELECT count(DISTINCT user_id) FROM candidate) AS users_scanned,
     )
 }
 
-/// One pass of every agent over every user.
-pub fn run(db: &Db) -> taskspin_db::Result<RunReport> {
+/// One pass of every agent over every user; with `push`, it also queues
+/// the push notifications ([`taskspin_push::queue`]), counted against the
+/// same hourly limit.
+pub fn run(db: &Db, push: bool) -> taskspin_db::Result<RunReport> {
     let run_id = uuid::Uuid::new_v4().to_string();
     db.transaction(|db| {
         db.execute(
@@ -298,6 +310,11 @@ pub fn run(db: &Db) -> taskspin_db::Result<RunReport> {
             message: "the pass returned no summary".into(),
         })?;
         let audit: String = row.get("audit")?;
+        let queued = if push {
+            taskspin_push::queue::queue(db, DUE_SOON_MINUTES, RATE_LIMIT_PER_HOUR)?
+        } else {
+            taskspin_push::queue::Queued::default()
+        };
         let created_suggestions =
             serde_json::from_str(&audit).map_err(|e| taskspin_db::Error::Decode {
                 column: "audit".into(),
@@ -312,6 +329,9 @@ pub fn run(db: &Db) -> taskspin_db::Result<RunReport> {
             suppressed_by_preference: row.get("suppressed_by_preference")?,
             suppressed_by_dedup: row.get("suppressed_by_dedup")?,
             expired,
+            pushes_queued: queued.notifications,
+            push_deliveries_queued: queued.deliveries,
+            pushes_suppressed_by_rate_limit: queued.suppressed_by_rate_limit,
             created_suggestions,
         })
     })
@@ -319,9 +339,9 @@ pub fn run(db: &Db) -> taskspin_db::Result<RunReport> {
 
 /// Runs one pass and writes its log lines: one for the pass, one for each
 /// suggestion it created (the audit trail).
-pub fn run_and_log(db: &Db) -> taskspin_db::Result<RunReport> {
+pub fn run_and_log(db: &Db, push: bool) -> taskspin_db::Result<RunReport> {
     let started = std::time::Instant::now();
-    let report = run(db)?;
+    let report = run(db, push)?;
     let _batch = taskspin_telemetry::batch();
     for created in &report.created_suggestions {
         tracing::info!(
@@ -342,6 +362,9 @@ pub fn run_and_log(db: &Db) -> taskspin_db::Result<RunReport> {
         suppressed_by_preference = report.suppressed_by_preference,
         suppressed_by_dedup = report.suppressed_by_dedup,
         expired = report.expired,
+        pushes_queued = report.pushes_queued,
+        push_deliveries_queued = report.push_deliveries_queued,
+        pushes_suppressed_by_rate_limit = report.pushes_suppressed_by_rate_limit,
         duration_ms = started.elapsed().as_millis() as u64,
         "agent run"
     );
@@ -349,10 +372,40 @@ pub fn run_and_log(db: &Db) -> taskspin_db::Result<RunReport> {
 }
 
 /// The pass the schedule runs (the cron component and the command alike):
-/// one pass with its log lines, then, when the component's `llm_*` variables
-/// name a model, the new suggestions' rationales phrased by it.
+/// one pass with its log lines; then, when push is configured (the
+/// component's `vapid_*` and `push_*` variables), the pushes it queued are
+/// sent; then, when the `llm_*` variables name a model, the new
+/// suggestions' rationales are phrased by it. Neither sending nor phrasing
+/// fails the pass.
 pub fn scheduled_pass(db: &Db) -> taskspin_db::Result<RunReport> {
-    let report = run_and_log(db)?;
+    let push = taskspin_push::PushSettings::from_variables().unwrap_or_else(|reason| {
+        tracing::warn!(
+            reason,
+            "push settings are invalid; no push notifications are sent"
+        );
+        None
+    });
+    let report = run_and_log(db, push.is_some())?;
+    if let Some(settings) = &push {
+        let started = std::time::Instant::now();
+        match taskspin_push::delivery::deliver(db, settings) {
+            Ok(sent) => tracing::info!(
+                run_id = report.run_id,
+                sent = sent.sent,
+                gone = sent.gone,
+                retry = sent.retry,
+                failed = sent.failed,
+                expired = sent.expired,
+                duration_ms = started.elapsed().as_millis() as u64,
+                "pushes sent"
+            ),
+            Err(error) => tracing::warn!(
+                run_id = report.run_id,
+                error = error.to_string(),
+                "sending pushes stopped; the rest wait for the next pass"
+            ),
+        }
+    }
     match taskspin_llm::OpenAiSettings::from_variables() {
         Ok(Some(settings)) if !report.created_suggestions.is_empty() => {
             let phrasing = rationale::phrase(

@@ -1,5 +1,5 @@
-//! Per-user agent settings: each agent on or off (on by default) and quiet
-//! hours in the user's time zone.
+//! Per-user agent settings: each agent on or off (on by default), push
+//! notifications on or off, and quiet hours in the user's time zone.
 
 use serde::{Deserialize, Serialize};
 use taskspin_db::{Db, ParameterValue};
@@ -10,7 +10,10 @@ use taskspin_domain::{Errors, FieldError};
 pub struct AgentPreferences {
     pub overdue_monitor: bool,
     pub prioritization: bool,
-    /// No new suggestions between these local times; null for none.
+    /// Reminders on the person's subscribed browsers (Web Push); on when left out.
+    #[serde(default = "on")]
+    pub notifications: bool,
+    /// No new suggestions or notifications between these local times; null for none.
     pub quiet_hours: Option<QuietHours>,
 }
 
@@ -26,11 +29,16 @@ pub struct QuietHours {
     pub end: String,
 }
 
+fn on() -> bool {
+    true
+}
+
 impl Default for AgentPreferences {
     fn default() -> Self {
         Self {
             overdue_monitor: true,
             prioritization: true,
+            notifications: true,
             quiet_hours: None,
         }
     }
@@ -59,7 +67,7 @@ fn clock(minutes: i16) -> String {
 impl AgentPreferences {
     pub fn load(db: &Db, user_id: &str) -> taskspin_db::Result<Self> {
         let rows = db.query(
-            "SELECT overdue_monitor, prioritization, quiet_start, quiet_end FROM agent_preferences WHERE user_id = $1",
+            "SELECT overdue_monitor, prioritization, notifications, quiet_start, quiet_end FROM agent_preferences WHERE user_id = $1",
             &[ParameterValue::Uuid(user_id.to_owned())],
         )?;
         let Some(row) = rows.first() else {
@@ -72,6 +80,7 @@ impl AgentPreferences {
         Ok(Self {
             overdue_monitor: row.get("overdue_monitor")?,
             prioritization: row.get("prioritization")?,
+            notifications: row.get("notifications")?,
             quiet_hours: match quiet {
                 (Some(start), Some(end)) => Some(QuietHours {
                     start: clock(start),
@@ -113,16 +122,17 @@ impl AgentPreferences {
         let minute = |m: Option<i16>| m.map_or(ParameterValue::DbNull, ParameterValue::Int16);
         Ok(db
             .execute(
-                "INSERT INTO agent_preferences (user_id, overdue_monitor, prioritization, quiet_start, quiet_end)
-                 VALUES ($1, $2, $3, $4, $5)
+                "INSERT INTO agent_preferences (user_id, overdue_monitor, prioritization, quiet_start, quiet_end, notifications)
+                 VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (user_id) DO UPDATE SET overdue_monitor = $2, prioritization = $3,
-                     quiet_start = $4, quiet_end = $5, updated_at = now()",
+                     quiet_start = $4, quiet_end = $5, notifications = $6, updated_at = now()",
                 &[
                     ParameterValue::Uuid(user_id.to_owned()),
                     ParameterValue::Boolean(self.overdue_monitor),
                     ParameterValue::Boolean(self.prioritization),
                     minute(quiet.map(|q| q.0)),
                     minute(quiet.map(|q| q.1)),
+                    ParameterValue::Boolean(self.notifications),
                 ],
             )
             .map(|_| stored))

@@ -7,6 +7,7 @@ pub mod integer;
 pub mod intent;
 pub mod project;
 pub mod quick_add;
+pub mod quiet;
 pub mod recurrence;
 pub mod task;
 pub mod urgency;

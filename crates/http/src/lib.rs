@@ -40,9 +40,10 @@ pub fn serve(
 ) -> Response {
     let Incoming { request, failure } = incoming;
     let started = Instant::now();
+    let path = without_secrets(request.path());
     let request_id = context::begin(
         request.header(REQUEST_ID_HEADER).and_then(|v| v.as_str()),
-        request.path(),
+        &path,
     );
     taskspin_telemetry::init(&spin_sdk::variables::get("log_level").unwrap_or_default());
     taskspin_telemetry::log_panics(move || {
@@ -50,7 +51,6 @@ pub fn serve(
     });
 
     let method = request.method().to_string();
-    let path = request.path().to_owned();
     let mut response = match failure {
         Some(BodyFailure::TooLarge) => Problem::new(
             413,
@@ -95,6 +95,20 @@ pub fn serve(
         );
     }
     response
+}
+
+/// Paths that end in a secret (a calendar feed's URL is its credential):
+/// logs and problems show them without it.
+const SECRET_PATHS: &[&str] = &["/api/calendar/feed/"];
+
+fn without_secrets(path: &str) -> String {
+    match SECRET_PATHS
+        .iter()
+        .find(|prefix| path.len() > prefix.len() && path.starts_with(*prefix))
+    {
+        Some(prefix) => format!("{prefix}{{secret}}"),
+        None => path.to_owned(),
+    }
 }
 
 fn is_json(response: &Response) -> bool {

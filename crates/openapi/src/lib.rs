@@ -14,9 +14,13 @@ use taskspin_assistant::conversations::{
     Conversation, ConversationList, ConversationSummary, Message, ToolCall,
 };
 use taskspin_assistant::{ChatReply, ChatRequest};
+use taskspin_calendar::feeds::{CreatedFeed, FeedStatus};
 use taskspin_domain::FieldError;
 use taskspin_projects::{
     Mention, Move, NewProject, NewSection, Project, ProjectList, ProjectPatch, Section, SectionList,
+};
+use taskspin_push::subscriptions::{
+    NewSubscription, PushKey, Subscription, SubscriptionKeys, SubscriptionList,
 };
 use taskspin_tasks::requests::{BulkCompleted, BulkDeleted, Ids, QuickText};
 use taskspin_tasks::{MoveTask, NewTask, Page, SubtaskCounts, Task, TaskPatch};
@@ -149,7 +153,14 @@ struct Readiness {
         ConversationSummary,
         ConversationList,
         Conversation,
-        Message
+        Message,
+        PushKey,
+        NewSubscription,
+        SubscriptionKeys,
+        Subscription,
+        SubscriptionList,
+        FeedStatus,
+        CreatedFeed
     ))
 )]
 struct Schemas;
@@ -622,6 +633,78 @@ const OPERATIONS: &[Operation] = &[
     ),
     op(
         Get,
+        "/api/push/key",
+        "The server's VAPID public key, for pushManager.subscribe (404: push is not set up)",
+        SignedIn,
+        None,
+        &[(200, Some("PushKey"))],
+        &[404],
+    ),
+    op(
+        Get,
+        "/api/push/subscriptions",
+        "The browsers you get notifications on",
+        SignedIn,
+        None,
+        &[(200, Some("SubscriptionList"))],
+        &[],
+    ),
+    op(
+        Post,
+        "/api/push/subscriptions",
+        "Get notifications on this browser (201 new, 200 the same browser again)",
+        SignedIn,
+        Some("NewSubscription"),
+        &[(201, Some("Subscription")), (200, Some("Subscription"))],
+        &[404, 409],
+    ),
+    op(
+        Delete,
+        "/api/push/subscriptions/{id}",
+        "Stop notifications on a browser",
+        SignedIn,
+        None,
+        &[(204, None)],
+        &[404],
+    ),
+    op(
+        Get,
+        "/api/calendar/feed",
+        "Whether you have a calendar feed",
+        SignedIn,
+        None,
+        &[(200, Some("FeedStatus"))],
+        &[],
+    ),
+    op(
+        Post,
+        "/api/calendar/feed",
+        "Create your calendar feed, or give it a new URL (the old one stops working); the URL is shown once",
+        SignedIn,
+        None,
+        &[(201, Some("CreatedFeed"))],
+        &[],
+    ),
+    op(
+        Delete,
+        "/api/calendar/feed",
+        "Turn your calendar feed off",
+        SignedIn,
+        None,
+        &[(204, None)],
+        &[404],
+    ),
+    op(
+        Get,
+        "/api/calendar/feed/{file}",
+        "The calendar feed (iCalendar), read with the secret its URL holds; 304 while unchanged",
+        Public,
+        None,
+        &[(200, None), (304, None)],
+        &[404],
+    ),
+    op(
+        Get,
         "/api/openapi.json",
         "This document",
         Public,
@@ -630,6 +713,9 @@ const OPERATIONS: &[Operation] = &[
         &[],
     ),
 ];
+
+/// The calendar feed: iCalendar, not JSON.
+const FEED: &str = "/api/calendar/feed/{file}";
 
 fn json_content(content_type: &str, schema: &str) -> (String, utoipa::openapi::Content) {
     (
@@ -979,6 +1065,26 @@ fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
             "Default active",
         ));
     }
+    if spec.path == FEED {
+        builder = builder
+            .parameter(parameter(
+                "file",
+                ParameterIn::Path,
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::Type(Type::String))
+                    .pattern(Some("^tsc_[A-Za-z0-9_-]{43}\\.ics$"))
+                    .into(),
+                "`<secret>.ics`, as the URL the feed was created with gives it",
+            ))
+            .parameter(parameter(
+                "If-None-Match",
+                ParameterIn::Header,
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::Type(Type::String))
+                    .into(),
+                "The ETag of the copy you have: 304 while it is current",
+            ));
+    }
     if takes_if_match(spec) {
         builder = builder.parameter(parameter(
             "If-Match",
@@ -1010,6 +1116,15 @@ fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
             response = response.content(content_type, content);
         } else if spec.path == "/api/openapi.json" {
             response = response.content("application/json", ContentBuilder::new().build());
+        } else if spec.path == FEED && *status == 200 {
+            response = response.content(
+                "text/calendar",
+                ContentBuilder::new()
+                    .schema(Some(
+                        ObjectBuilder::new().schema_type(SchemaType::Type(Type::String)),
+                    ))
+                    .build(),
+            );
         }
         builder = builder.response(status.to_string(), response.build());
     }

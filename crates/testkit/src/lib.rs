@@ -9,12 +9,14 @@ mod cluster;
 mod database;
 mod host;
 mod llm_stub;
+mod push_service;
 
 pub use account::{Account, json, problem_fields};
 pub use cluster::{PgCluster, free_port};
 pub use database::{Server, TestDb};
 pub use host::{Host, HostOptions};
 pub use llm_stub::{LlmAnswer, LlmStub};
+pub use push_service::PushService;
 
 use std::path::PathBuf;
 use std::process::Output;
@@ -51,6 +53,8 @@ pub struct TestApp {
     pub host: Host,
     pub db: TestDb,
     pub http: reqwest::Client,
+    /// The host's extra environment, which the agents' pass gets too.
+    env: Vec<(String, String)>,
 }
 
 impl TestApp {
@@ -66,16 +70,30 @@ impl TestApp {
             "migrate failed: {}",
             describe(&migrated)
         );
+        Self::serve(db, options).await
+    }
+
+    /// The host serving a database that is migrated already.
+    pub async fn serve(db: TestDb, options: HostOptions) -> Self {
+        let env = options.env.clone();
         let host = Host::start(&db, options).await;
         Self {
             host,
             db,
             http: client(),
+            env,
         }
     }
 
     pub fn url(&self, path: &str) -> String {
         self.host.url(path)
+    }
+
+    /// One pass of the agents (`spin-agent.toml`) with the app's settings.
+    pub fn run_agent(&self) -> tokio::process::Command {
+        let mut command = self.db.run_agent();
+        command.envs(self.env.iter().cloned());
+        command
     }
 }
 

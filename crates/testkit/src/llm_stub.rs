@@ -1,6 +1,7 @@
 //! A local stand-in for an OpenAI-compatible server: answers
 //! `POST /v1/chat/completions` from a script, in the Chat Completions
-//! format, and records every request it got. The only stand-in our tests use.
+//! format, and records every request it got. With the push service
+//! ([`crate::PushService`]), the only stand-ins our tests use.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};

@@ -5,6 +5,9 @@
 //! The script asks this test for what only the test can do by printing a
 //! line: `@@agent-pass` runs one agent pass (spin-agent.toml) against the
 //! test's database, then the test answers `@@done` on the script's stdin.
+//! The app sends Web Push to a push service stand-in
+//! (tests/push/push_service.py) whose address the script gets as
+//! `PUSH_SERVICE_URL`: headless Chromium reaches no real push service.
 //! Screenshots land in `target/screenshots/` (`E2E_SCREENSHOTS` overrides).
 //! Needs `make build` (frontend/dist, node_modules) and /usr/bin/chromium
 //! (`CHROMIUM` overrides).
@@ -12,7 +15,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use taskspin_testkit::{TestApp, describe, workspace_root};
+use taskspin_testkit::{HostOptions, PushService, TestApp, describe, workspace_root};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::Command;
 
@@ -28,7 +31,12 @@ async fn the_web_app_in_a_browser() {
         root.join("frontend/node_modules/playwright-core").exists(),
         "frontend/node_modules is missing: run `make build`"
     );
-    let app = TestApp::spawn().await;
+    let push = PushService::start().await;
+    let app = TestApp::spawn_with(HostOptions {
+        env: push.spin_env(),
+        ..HostOptions::default()
+    })
+    .await;
     let screenshots = std::env::var("E2E_SCREENSHOTS")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| root.join("target/screenshots"));
@@ -39,6 +47,7 @@ async fn the_web_app_in_a_browser() {
         .env("BASE_URL", app.url(""))
         .env("CHROMIUM", &chromium)
         .env("SCREENSHOTS", &screenshots)
+        .env("PUSH_SERVICE_URL", &push.origin)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -52,7 +61,7 @@ async fn the_web_app_in_a_browser() {
         while let Some(line) = lines.next_line().await.expect("read the script's output") {
             match line.trim() {
                 "@@agent-pass" => {
-                    let output = app.db.run_agent().output().await.expect("run the agent");
+                    let output = app.run_agent().output().await.expect("run the agent");
                     assert!(output.status.success(), "agent pass: {}", describe(&output));
                     stdin
                         .write_all(b"@@done\n")

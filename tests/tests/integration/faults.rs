@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use taskspin_testkit::{Account, Host, HostOptions, PgCluster, TestApp, TestDb, client};
+use taskspin_testkit::{Account, Host, HostOptions, PgCluster, TestApp, TestDb};
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
@@ -125,12 +125,7 @@ async fn a_database_restart_under_write_load_loses_nothing_answered_and_recovers
     let cluster = Arc::new(PgCluster::start());
     let db = TestDb::create_on(cluster.server()).await;
     assert!(db.migrate().await.status.success());
-    let host = Host::start(&db, HostOptions::default()).await;
-    let app = TestApp {
-        host,
-        db,
-        http: client(),
-    };
+    let app = TestApp::serve(db, HostOptions::default()).await;
     let ann = Account::new(&app, "ann@example.org").await;
     let token = ann.token("load").await;
     let http = reqwest::Client::builder()
@@ -286,11 +281,7 @@ async fn two_processes_over_max_connections_answer_503_with_retry_after_and_reco
     let cluster = PgCluster::start_with(&[MAX_CONNECTIONS]);
     let db = TestDb::create_on(cluster.server()).await;
     assert!(db.migrate().await.status.success());
-    let app = TestApp {
-        host: Host::start(&db, HostOptions::default()).await,
-        db,
-        http: client(),
-    };
+    let app = TestApp::serve(db, HostOptions::default()).await;
     let second = Host::start(&app.db, HostOptions::default()).await;
     let ann = Account::new(&app, "ann@example.org").await;
     let token = ann.token("load").await;

@@ -22,7 +22,15 @@ export default tseslint.config(
   },
   {
     files: ["**/*.{js,mjs}"],
+    ignores: ["public/sw.js"],
     extends: [js.configs.recommended],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  // The service worker: a classic script with the worker's globals (self,
+  // clients, registration), no window nor Node.
+  {
+    files: ["public/sw.js"],
+    extends: [js.configs.recommended],
+    languageOptions: { sourceType: "script", globals: globals.serviceworker },
   },
 );

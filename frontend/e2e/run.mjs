@@ -4,7 +4,9 @@
 //   BASE_URL=http://127.0.0.1:3000 node frontend/e2e/run.mjs
 // Lines "@@agent-pass" on stdout ask the runner for one agent pass; it
 // answers "@@done" on stdin (by hand, type it). Screenshots go to
-// SCREENSHOTS (default target/screenshots).
+// SCREENSHOTS (default target/screenshots). PUSH_SERVICE_URL is a local
+// push service (tests/push/push_service.py) the app's pushes go to; without
+// it the push notification step checks only the Settings screen.
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -635,6 +637,226 @@ try {
     await page.getByText("Password changed.").waitFor();
     password = newPassword;
     check((await apiJson("GET", "/api/auth/me")).status === 200, "still signed in after changing the password");
+  });
+
+  // ---- Links to one task, notifications, and the calendar feed.
+  // Polls `probe` (anything, not only this app's API) until `holds` is true of what it gives.
+  async function poll(what, probe, holds, timeout = 10_000) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const value = await probe();
+      if (holds(value)) return value;
+      if (Date.now() > deadline) throw new Error(`never ${what}: ${JSON.stringify(value).slice(0, 500)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  async function fetchJson(url, init = {}) {
+    const response = await fetch(url, {
+      ...init,
+      headers: { "content-type": "application/json", ...init.headers },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  }
+  const serviceWorkerNotifications = () =>
+    page.evaluate(async () =>
+      (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+        title: n.title,
+        body: n.body,
+        tag: n.tag,
+        actions: n.actions.map((a) => a.action),
+      })),
+    );
+
+  await run("a task's link opens its list with the editor on it", async () => {
+    for (const [title, list] of [
+      ["Book venue", `/projects/${launch}`],
+      ["Renew passport", "/inbox"],
+    ]) {
+      const task = await taskId(title);
+      await page.goto(`${BASE}/tasks/${task.id}`);
+      const editor = page.getByRole("dialog", { name: "Edit task" });
+      await editor.waitFor();
+      check((await editor.getByLabel("Title").inputValue()) === title, `the editor shows “${title}”`);
+      await waitForUrl((url) => url.pathname === list && url.searchParams.get("task") === String(task.id), `${list}?task=${task.id}`);
+      await page.keyboard.press("Escape");
+      await editor.waitFor({ state: "detached" });
+      await waitForUrl((url) => url.pathname === list && !url.searchParams.has("task"), `${list} without ?task`);
+    }
+    await page.goto(`${BASE}/tasks/999999999`);
+    await page.getByRole("heading", { name: "Nothing here" }).waitFor();
+  });
+
+  await run("notifications: turned on in Settings, a reminder pushed, Done on it", async () => {
+    const pushService = process.env.PUSH_SERVICE_URL?.replace(/\/$/, "");
+    if (!pushService) {
+      await page.goto(`${BASE}/settings`);
+      await page.getByRole("heading", { name: "Your devices" }).waitFor();
+      await accessible(page, "settings with notifications and the calendar feed, light");
+      console.log("e2e: PUSH_SERVICE_URL is not set: no push notifications checked");
+      return;
+    }
+    // Headless Chromium reaches no real push service: the stand-in's
+    // subscription takes the place of the one the browser's would give.
+    // Everything else runs for real: the permission, /sw.js registered, the
+    // subscription sent to the server, the server's encrypted push.
+    const key = await apiJson("GET", "/api/push/key");
+    check(key.status === 200 && typeof key.body.public_key === "string", `GET /api/push/key: ${key.status}`);
+    const made = await fetchJson(`${pushService}/subscriptions`, {
+      method: "POST",
+      body: { application_server_key: key.body.public_key },
+    });
+    check(made.status === 201 || made.status === 200, `the push service's subscription: ${made.status}`);
+    const subscription = made.body;
+    await desktop.grantPermissions(["notifications"], { origin: BASE });
+    await desktop.addInitScript(
+      ({ endpoint, expirationTime, keys, applicationServerKey }) => {
+        if (typeof PushManager === "undefined") return;
+        const buffer = (base64url) => {
+          const base64 = base64url.replace(/-/g, "+").replace(/_/g, "/");
+          const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+          return Uint8Array.from(binary, (c) => c.charCodeAt(0)).buffer;
+        };
+        const flag = "taskspin-e2e-push-subscribed";
+        const storage = () => {
+          try {
+            return window.localStorage;
+          } catch {
+            return null;
+          }
+        };
+        const subscription = {
+          endpoint,
+          expirationTime,
+          options: { userVisibleOnly: true, applicationServerKey: buffer(applicationServerKey) },
+          getKey: (name) => (name in keys ? buffer(keys[name]) : null),
+          toJSON: () => ({ endpoint, expirationTime, keys: { ...keys } }),
+          unsubscribe: async () => {
+            storage()?.removeItem(flag);
+            return true;
+          },
+        };
+        PushManager.prototype.subscribe = async function () {
+          storage()?.setItem(flag, "1");
+          return subscription;
+        };
+        PushManager.prototype.getSubscription = async function () {
+          return storage()?.getItem(flag) ? subscription : null;
+        };
+      },
+      { ...subscription, applicationServerKey: key.body.public_key },
+    );
+
+    await page.goto(`${BASE}/settings`);
+    await page.getByRole("button", { name: "Turn on notifications on this browser" }).click();
+    const devices = await eventually("this browser subscribed", "/api/push/subscriptions", (body) =>
+      body.subscriptions?.some((s) => s.endpoint === subscription.endpoint),
+    );
+    const device = devices.subscriptions.find((s) => s.endpoint === subscription.endpoint);
+    const item = page.getByTestId("push-device").filter({ has: page.getByRole("button", { name: `Remove ${device.device}` }) });
+    await item.getByText("This browser").waitFor();
+    await page.getByTestId("push-status").filter({ hasText: "Notifications are on for this browser." }).waitFor();
+    check((await page.getByRole("button", { name: "Turn on notifications on this browser" }).count()) === 0, "nothing more to turn on");
+    await shot("settings-notifications-desktop-light");
+    await accessible(page, "settings with notifications and the calendar feed, light");
+
+    // A task due in 30 minutes: the agents' pass sends its reminder.
+    const due = new Date(Date.now() + 30 * 60 * 1000).toISOString();
+    const created = await apiJson("POST", "/api/tasks", { title: "Call the bank", due_at: due });
+    check(created.status === 201, `create: ${created.status}`);
+    const task = created.body;
+    await ask("agent-pass");
+    const pushed = await poll(
+      "the reminder at the push service",
+      async () => (await fetchJson(`${pushService}/messages`)).body,
+      (body) => body.errors?.length > 0 || body.messages?.some((m) => m.endpoint === subscription.endpoint && m.payload?.tasks?.some((t) => t.id === task.id)),
+    );
+    check(pushed.errors.length === 0, `the push service refused pushes: ${pushed.errors.join("; ")}`);
+    const message = pushed.messages.find((m) => m.endpoint === subscription.endpoint && m.payload?.tasks?.some((t) => t.id === task.id));
+    const payload = message.payload;
+    check(payload.title.includes("Call the bank"), `the reminder names the task: ${JSON.stringify(payload)}`);
+    check(payload.url === `/tasks/${task.id}`, `the reminder links to the task: ${payload.url}`);
+    log(`pushed: ${JSON.stringify(payload.title)} (ttl ${message.ttl}, urgency ${message.urgency})`);
+
+    // The push, delivered to the service worker as the browser's push service would.
+    const cdp = await desktop.newCDPSession(page);
+    const registrations = new Map();
+    cdp.on("ServiceWorker.workerRegistrationUpdated", (event) => {
+      for (const r of event.registrations) registrations.set(r.registrationId, r);
+    });
+    await cdp.send("ServiceWorker.enable");
+    const origin = new URL(BASE).origin;
+    const registration = await poll(
+      "the service worker's registration",
+      async () => [...registrations.values()].find((r) => !r.isDeleted && new URL(r.scopeURL).origin === origin) ?? null,
+      (found) => found !== null,
+    );
+    await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId: registration.registrationId, data: JSON.stringify(payload) });
+    const shown = await poll("the notification shown", serviceWorkerNotifications, (list) => list.some((n) => n.title === payload.title));
+    const notification = shown.find((n) => n.title === payload.title);
+    check(notification.tag === payload.tag, `the notification's tag: ${notification.tag}`);
+    check(notification.actions.join(",") === "done,tomorrow", `its buttons: ${notification.actions}`);
+
+    // Done, as a click on it would: the page asks the service worker to run it.
+    const reply = await page.evaluate(async (tag) => {
+      const worker = (await navigator.serviceWorker.ready).active;
+      const channel = new MessageChannel();
+      const answered = new Promise((resolve) => {
+        channel.port1.onmessage = (event) => resolve(event.data);
+      });
+      worker.postMessage({ type: "notification-action", tag, action: "done" }, [channel.port2]);
+      return Promise.race([answered, new Promise((resolve) => setTimeout(() => resolve({ ok: false, error: "no answer in 10 s" }), 10_000))]);
+    }, payload.tag);
+    check(reply.ok === true, `Done on the notification: ${JSON.stringify(reply)}`);
+    await eventually("the task completed from its notification", `/api/tasks/${task.id}`, (body) => body.completed === true);
+    const left = await serviceWorkerNotifications();
+    check(left.length === 0, `the reminder closed, nothing else shown: ${JSON.stringify(left)}`);
+    await cdp.detach();
+  });
+
+  await run("calendar feed: created, read without a session, a new URL, turned off", async () => {
+    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const dated = await apiJson("POST", "/api/tasks", { title: "Submit tax return", due_date: day });
+    check(dated.status === 201, `create: ${dated.status}`);
+    const read = async (url) => {
+      const response = await fetch(url, { redirect: "manual" });
+      const text = await response.text();
+      return { status: response.status, type: response.headers.get("content-type") ?? "", text: text.replace(/\r\n[ \t]/g, "") };
+    };
+    await page.goto(`${BASE}/settings`);
+    await page.getByRole("button", { name: "Create a calendar feed" }).click();
+    const url = await page.getByLabel("Calendar feed URL", { exact: true }).inputValue();
+    const webcal = await page.getByLabel("webcal URL", { exact: true }).inputValue();
+    check(/^https?:\/\/.+\.ics$/.test(url), `the feed URL: ${url}`);
+    check(webcal === url.replace(/^https?:/, "webcal:"), `the webcal URL: ${webcal}`);
+    check((await page.getByRole("link", { name: "Open in calendar app" }).getAttribute("href")) === webcal, "the link opens the webcal URL");
+    await shot("settings-calendar-desktop-light");
+    await accessible(page, "settings with a new calendar feed URL, light");
+
+    const feed = await read(url);
+    check(feed.status === 200, `GET the feed without a session: ${feed.status}`);
+    check(feed.type.startsWith("text/calendar"), `the feed's type: ${feed.type}`);
+    check(feed.text.startsWith("BEGIN:VCALENDAR"), `a calendar: ${feed.text.slice(0, 80)}`);
+    for (const title of ["Submit tax return", "Renew passport"]) check(feed.text.includes(title), `the feed has “${title}”`);
+
+    await page.getByRole("button", { name: "Get a new URL" }).click();
+    const rotate = page.getByRole("dialog", { name: "Get a new calendar URL?" });
+    await rotate.getByRole("button", { name: "Get a new URL" }).click();
+    await rotate.waitFor({ state: "detached" });
+    await page.waitForFunction((old) => document.querySelector('[data-testid="calendar-urls"] input')?.value !== old, url);
+    const renewed = await page.getByLabel("Calendar feed URL", { exact: true }).inputValue();
+    check(renewed !== url, "a new URL");
+    check((await read(url)).status === 404, "the old URL stopped working");
+    check((await read(renewed)).status === 200, "the new URL works");
+
+    await page.getByRole("button", { name: "Turn off the feed" }).click();
+    const off = page.getByRole("dialog", { name: "Turn off the calendar feed?" });
+    await accessible(page, "turn off the calendar feed dialog, light");
+    await off.getByRole("button", { name: "Turn off the feed" }).click();
+    await page.getByRole("button", { name: "Create a calendar feed" }).waitFor();
+    check((await read(renewed)).status === 404, "the feed's URL answers 404 once it is off");
+    check((await apiJson("GET", "/api/calendar/feed")).body.active === false, "the feed is off");
   });
 
   await run("screenshots: light and dark, desktop and 375 px", async () => {

@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { RouterProvider } from "react-router";
 import { ApiError } from "./api/client";
 import { ToastProvider } from "./components/Toasts";
+import { keepServiceWorker } from "./lib/push";
 import { router } from "./router";
 import "./index.css";
 
@@ -16,6 +17,9 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// A browser that allows notifications keeps the worker that shows them.
+keepServiceWorker();
 
 const root = document.getElementById("root");
 if (root) {

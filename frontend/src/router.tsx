@@ -25,6 +25,7 @@ export const router = createBrowserRouter([
       { path: "today", lazy: async () => ({ Component: (await import("./routes/Agenda")).Today }) },
       { path: "upcoming", lazy: async () => ({ Component: (await import("./routes/Agenda")).Upcoming }) },
       { path: "projects/:id", lazy: async () => ({ Component: (await import("./routes/Project")).ProjectRoute }) },
+      { path: "tasks/:id", lazy: async () => ({ Component: (await import("./routes/TaskLink")).TaskLink }) },
       { path: "archived", lazy: async () => ({ Component: (await import("./routes/Archived")).Archived }) },
       { path: "settings", lazy: async () => ({ Component: (await import("./routes/Settings")).Settings }) },
       { path: "*", lazy: async () => ({ Component: (await import("./routes/NotFound")).NotFound }) },

@@ -16,11 +16,17 @@ import { descendantIds } from "../lib/tree";
 export const keys = {
   me: ["me"] as const,
   tasks: ["tasks"] as const,
+  task: (id: number) => ["tasks", "one", id] as const,
   taskList: (query: string) => ["tasks", "list", query] as const,
   suggestions: ["suggestions"] as const,
   suggestionCount: ["suggestions", "count"] as const,
   tokens: ["tokens"] as const,
   agentPreferences: ["preferences", "agents"] as const,
+  pushKey: ["push", "key"] as const,
+  pushDevices: ["push", "subscriptions"] as const,
+  /** This browser's own push subscription (its endpoint), if any. */
+  pushBrowser: ["push", "browser"] as const,
+  calendarFeed: ["calendar", "feed"] as const,
   conversations: ["conversations"] as const,
   conversation: (id: string) => ["conversations", id] as const,
   projects: ["projects"] as const,
@@ -33,6 +39,15 @@ export type ProjectStatus = "active" | "archived" | "all";
 
 export function useMe() {
   return useQuery({ queryKey: keys.me, queryFn: () => api<User>("/api/auth/me"), staleTime: 60_000 });
+}
+
+/** One task by id (the links of notifications and the calendar feed). */
+export function useTask(id: number) {
+  return useQuery({
+    queryKey: keys.task(id),
+    queryFn: ({ signal }) => api<Task>(`/api/tasks/${id}`, { signal }),
+    enabled: Number.isInteger(id) && id > 0,
+  });
 }
 
 export function useTaskList(query: string) {

@@ -148,6 +148,31 @@ export interface AgentPreferences {
   overdue_monitor: boolean;
   prioritization: boolean;
   quiet_hours: { start: string; end: string } | null;
+  /** Push notifications to the person's browsers (the agents' reminders). */
+  notifications: boolean;
+}
+
+/** A browser that receives push notifications (GET /api/push/subscriptions). */
+export interface PushDevice {
+  id: number;
+  /** The push service's URL for that browser: it tells this browser's own row apart. */
+  endpoint: string;
+  device: string;
+  created_at: string;
+  last_sent_at: string | null;
+}
+
+/** GET /api/calendar/feed: whether a feed URL works, never the URL itself. */
+export interface CalendarFeed {
+  active: boolean;
+  created_at: string | null;
+}
+
+/** POST /api/calendar/feed: the new URL, shown this once (the server keeps a hash). */
+export interface CreatedCalendarFeed {
+  url: string;
+  webcal_url: string;
+  created_at: string;
 }
 
 export interface ToolCall {

@@ -5,13 +5,14 @@ import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { api, isApiError, onUnauthorized } from "../api/client";
-import { useMe, useSuggestionCount } from "../api/queries";
+import { keys, useMe, useSuggestionCount } from "../api/queries";
 import { Dialog } from "../components/Dialog";
 import { Icon, type IconName } from "../components/Icon";
 import { ProjectDialog } from "../components/ProjectDialogs";
 import { Sidebar } from "../components/Sidebar";
 import { useToast } from "../components/Toasts";
 import { isTypingOrDialog, SHORTCUTS } from "../lib/keys";
+import { onTasksChangedByNotification } from "../lib/push";
 import { applyTheme, nextTheme, savedTheme, type Theme } from "../lib/theme";
 
 const SuggestionsPanel = lazy(() => import("./SuggestionsPanel"));
@@ -44,6 +45,17 @@ export function Layout() {
     };
     return onUnauthorized(expired);
   }, [client, navigate]);
+
+  // Done or Tomorrow on a notification changed tasks: the lists show it.
+  useEffect(
+    () =>
+      onTasksChangedByNotification(() => {
+        void client.invalidateQueries({ queryKey: keys.tasks });
+        void client.invalidateQueries({ queryKey: keys.projects });
+        void client.invalidateQueries({ queryKey: keys.suggestions });
+      }),
+    [client],
+  );
 
   useEffect(() => {
     if (me.isError && isApiError(me.error, 401)) {

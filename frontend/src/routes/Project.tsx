@@ -17,6 +17,7 @@ import {
   useProjects,
   useSectionMutations,
   useSections,
+  useTask,
   useToggleComplete,
 } from "../api/queries";
 import type { Project, Section, Task } from "../api/types";
@@ -116,6 +117,19 @@ function ProjectView({ project }: { project: Project }) {
   const sectionOps = useSectionMutations(project.id, error);
   const change = useChangeProject();
   const [editing, setEditing] = useState<Task | null>(null);
+  // ?task=<id> (a link from a notification or the calendar): that task's
+  // editor is open, whether the filters show the task or not.
+  const linkedId = Number(params.get("task") ?? "");
+  const linked = useTask(linkedId);
+  const editorTask = editing ?? linked.data ?? null;
+  function closeEditor() {
+    setEditing(null);
+    if (params.has("task")) {
+      const next = new URLSearchParams(params);
+      next.delete("task");
+      setParams(next, { replace: true });
+    }
+  }
   const [dialog, setDialog] = useState<"edit" | "delete" | null>(null);
   const [deletingSection, setDeletingSection] = useState<Section | null>(null);
   const [announcement, setAnnouncement] = useState("");
@@ -520,8 +534,13 @@ function ProjectView({ project }: { project: Project }) {
         {announcement}
       </p>
 
-      {editing && (
-        <TaskEditor key={editing.id} task={tasks.find((t) => t.id === editing.id) ?? editing} zone={zone} onClose={() => setEditing(null)} />
+      {linked.isError && params.has("task") && (
+        <p role="alert" className="text-red-700 dark:text-red-400">
+          The linked task could not be opened: {linked.error.message}
+        </p>
+      )}
+      {editorTask && (
+        <TaskEditor key={editorTask.id} task={tasks.find((t) => t.id === editorTask.id) ?? editorTask} zone={zone} onClose={closeEditor} />
       )}
       {dialog === "edit" && <ProjectDialog project={project} onClose={() => setDialog(null)} />}
       {dialog === "delete" && <DeleteProjectDialog project={project} onClose={() => setDialog(null)} onDeleted={() => void navigate("/inbox")} />}

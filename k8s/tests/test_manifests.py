@@ -280,3 +280,19 @@ def test_every_checkov_skip_gives_a_reason(rendered):
     assert skips > 0
     config = yaml.safe_load((K8S / ".checkov.yaml").read_text())
     assert "skip-check" not in config, "skip checks per resource (annotations), not for every resource"
+
+
+def test_agents_reach_the_push_services(rendered):
+    """The agents' pass sends the Web Push notifications (and calls the model
+    API): its policy allows HTTPS out to any address, the push services' being
+    many and changing."""
+    for overlay in OVERLAYS:
+        policy = rendered[overlay].one("NetworkPolicy", "taskspin-agent")["spec"]
+        assert policy["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "taskspin-agent"}
+        assert "Egress" in policy["policyTypes"]
+        https = [
+            rule
+            for rule in policy.get("egress", [])
+            if {"protocol": "TCP", "port": 443} in rule.get("ports", []) and not rule.get("to")
+        ]
+        assert https, f"{overlay}: NetworkPolicy/taskspin-agent allows no egress on TCP 443"

@@ -194,3 +194,48 @@ def test_secret_keys_are_the_ones_the_docs_create(rendered):
         }
         for key in used:
             assert f"--from-literal={key}=" in docs, f"docs/deploy.md never creates Secret key {key} ({overlay})"
+
+
+def web_push_variables(manifest: dict) -> list[str]:
+    return [name for name in variables(manifest) if name.startswith(("vapid_", "push_"))]
+
+
+def test_web_push_settings_cannot_stop_a_pod(rendered):
+    """Web Push is off until both VAPID keys are set: its bindings are optional,
+    so the app and the agents start without them; the private key comes from
+    the Secret, everything else from the ConfigMap."""
+    for manifest_name, manifest in (("spin.toml", APP), ("spin-agent.toml", AGENT)):
+        if manifest is None:
+            continue
+        names = web_push_variables(manifest)
+        if not names:
+            continue
+        assert {"vapid_public_key", "vapid_private_key"} <= set(names), f"{manifest_name}: {names}"
+        if manifest is APP:
+            bindings = [(where, {v["name"]: v for v in app["spec"].get("variables", [])}) for where, app in spinapps(rendered)]
+        else:
+            bindings = [
+                (
+                    f"{overlay} CronJob/taskspin-agent",
+                    {
+                        key.removeprefix("SPIN_VARIABLE_").lower(): entry
+                        for key, entry in env_of(rendered[overlay].one("CronJob", "taskspin-agent"), "agent").items()
+                    },
+                )
+                for overlay in OVERLAYS
+            ]
+        for where, by_name in bindings:
+            for name in names:
+                assert name in by_name, f"{where}: {name} is not wired"
+                [(kind, ref)] = by_name[name].get("valueFrom", {}).items()
+                assert ref.get("optional") is True, f"{where}: {name} must be optional (push stays off without it)"
+                if variables(manifest)[name].get("secret"):
+                    assert (kind, ref["name"]) == ("secretKeyRef", "taskspin-secrets"), (
+                        f"{where}: secret {name} must come from the Secret taskspin-secrets, not {kind} {ref['name']}"
+                    )
+                else:
+                    # The rendered overlays carry the ConfigMap's hashed name.
+                    assert kind == "configMapKeyRef" and ref["name"].split("-")[:2] == ["taskspin", "config"], (
+                        f"{where}: {name} must come from the ConfigMap taskspin-config, not {kind} {ref['name']}"
+                    )
+                assert ref["key"] == name, f"{where}: {name} reads key {ref['key']}"

@@ -799,19 +799,36 @@ try {
     check(notification.actions.join(",") === "done,tomorrow", `its buttons: ${notification.actions}`);
 
     // Done, as a click on it would: the page asks the service worker to run it.
-    const reply = await page.evaluate(async (tag) => {
-      const worker = (await navigator.serviceWorker.ready).active;
-      const channel = new MessageChannel();
-      const answered = new Promise((resolve) => {
-        channel.port1.onmessage = (event) => resolve(event.data);
-      });
-      worker.postMessage({ type: "notification-action", tag, action: "done" }, [channel.port2]);
-      return Promise.race([answered, new Promise((resolve) => setTimeout(() => resolve({ ok: false, error: "no answer in 10 s" }), 10_000))]);
-    }, payload.tag);
+    const press = (tag, action) =>
+      page.evaluate(
+        async ({ tag, action }) => {
+          const worker = (await navigator.serviceWorker.ready).active;
+          const channel = new MessageChannel();
+          const answered = new Promise((resolve) => {
+            channel.port1.onmessage = (event) => resolve(event.data);
+          });
+          worker.postMessage({ type: "notification-action", tag, action }, [channel.port2]);
+          return Promise.race([answered, new Promise((resolve) => setTimeout(() => resolve({ ok: false, error: "no answer in 10 s" }), 10_000))]);
+        },
+        { tag, action },
+      );
+    const reply = await press(payload.tag, "done");
     check(reply.ok === true, `Done on the notification: ${JSON.stringify(reply)}`);
     await eventually("the task completed from its notification", `/api/tasks/${task.id}`, (body) => body.completed === true);
     const left = await serviceWorkerNotifications();
     check(left.length === 0, `the reminder closed, nothing else shown: ${JSON.stringify(left)}`);
+
+    // The same reminder again, its task changed since (completed): Done is
+    // refused with 412, nothing changes, and a second notification says so.
+    await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId: registration.registrationId, data: JSON.stringify(payload) });
+    await poll("the reminder shown again", serviceWorkerNotifications, (list) => list.some((n) => n.title === payload.title));
+    const refused = await press(payload.tag, "done");
+    check(refused.ok === false && refused.statuses?.[0] === 412, `Done on a stale reminder: ${JSON.stringify(refused)}`);
+    const told = await poll("the changed-since notification", serviceWorkerNotifications, (list) =>
+      list.some((n) => n.title === "Changed since the reminder"),
+    );
+    const changed = told.find((n) => n.title === "Changed since the reminder");
+    check(changed.body.includes("Call the bank"), `it names the task: ${changed.body}`);
     await cdp.detach();
   });
 

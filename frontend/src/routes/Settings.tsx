@@ -617,9 +617,11 @@ function DeleteAccount() {
   const navigate = useNavigate();
   const remove = useMutation({
     mutationFn: (password: string) => api("/api/auth/me", { method: "DELETE", body: { password }, anonymous: true }),
-    onSuccess: () => {
+    // Away from the signed-in screens first: their queries, refetched on an
+    // emptied cache, would answer 401 and send the person to sign-in instead.
+    onSuccess: async () => {
+      await navigate("/signup", { replace: true });
       client.clear();
-      void navigate("/signup", { replace: true });
     },
   });
   const error = remove.error instanceof ApiError ? remove.error : null;

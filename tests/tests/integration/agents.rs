@@ -257,7 +257,10 @@ async fn switched_off_agents_and_quiet_hours_create_nothing() {
         .await
         .unwrap();
     assert_eq!(saved.status(), 200);
-    assert_eq!(ann.get("/api/preferences/agents").await, off);
+    // `notifications` may be left out: it stays on.
+    let mut stored = off.clone();
+    stored["notifications"] = json!(true);
+    assert_eq!(ann.get("/api/preferences/agents").await, stored);
     let report = run_agent(&app.db).await;
     assert_eq!(
         (

@@ -59,7 +59,7 @@ async fn the_feed_lists_dated_tasks_as_an_independent_parser_reads_them() {
     let app = TestApp::spawn().await;
     let ann = Account::new(&app, "ann@example.org").await;
     let long_title = format!(
-        "Plan the trip: trains, hotels; and {} the rest",
+        "Plan the trip: trains, hotels; and\nthe rest \\ {} done",
         "é".repeat(60)
     );
     let all_day = ann

@@ -7,7 +7,9 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use taskspin_testkit::{Account, PASSWORD, TestApp, client, json as body};
+use taskspin_testkit::{
+    Account, HostOptions, PASSWORD, PushService, TestApp, client, json as body,
+};
 
 /// Ann's things, for Bob to reach for.
 struct Owned {
@@ -18,9 +20,10 @@ struct Owned {
     token_id: i64,
     token: String,
     conversation: String,
+    push_subscription: i64,
 }
 
-async fn ann_owns(app: &TestApp, ann: &Account) -> Owned {
+async fn ann_owns(app: &TestApp, push: &PushService, ann: &Account) -> Owned {
     let project = body(
         ann.post_json("/api/projects", &json!({"name": "Ann's secret project"}))
             .await,
@@ -54,7 +57,17 @@ async fn ann_owns(app: &TestApp, ann: &Account) -> Owned {
             .await,
     )
     .await;
+    let mut subscription = push.subscribe().await;
+    subscription["device"] = json!("Ann's phone");
+    let subscribed = body(
+        ann.post_json("/api/push/subscriptions", &subscription)
+            .await,
+    )
+    .await;
+    // Her calendar feed exists: Bob's guesses must not find it.
+    assert_eq!(ann.post("/api/calendar/feed").await.status(), 201);
     Owned {
+        push_subscription: subscribed["id"].as_i64().expect("a subscription"),
         task: task["id"].as_i64().unwrap(),
         project,
         section: section["id"].as_i64().expect("a section"),
@@ -90,6 +103,12 @@ fn with_anns_id(path: &str, owned: &Owned) -> String {
         (owned.token_id.to_string(), "{id}")
     } else if path.starts_with("/api/conversations/{conversation_id}") {
         (owned.conversation.clone(), "{conversation_id}")
+    } else if path.starts_with("/api/push/subscriptions/{id}") {
+        (owned.push_subscription.to_string(), "{id}")
+    } else if path == "/api/calendar/feed/{file}" {
+        // The feed's secret is its credential, whoever holds it (a calendar
+        // app has no session): the id Bob can try is a guess.
+        (format!("tsc_{}.ics", "B".repeat(43)), "{file}")
     } else {
         panic!("{path}: which of Ann's ids goes here? Add it to the matrix.");
     };
@@ -98,10 +117,15 @@ fn with_anns_id(path: &str, owned: &Owned) -> String {
 
 #[tokio::test]
 async fn another_users_ids_answer_404_on_every_endpoint_and_change_nothing() {
-    let app = TestApp::spawn().await;
+    let push = PushService::start().await;
+    let app = TestApp::spawn_with(HostOptions {
+        env: push.spin_env(),
+        ..HostOptions::default()
+    })
+    .await;
     let ann = Account::new(&app, "ann@example.org").await;
     let bob = Account::new(&app, "bob@example.org").await;
-    let owned = ann_owns(&app, &ann).await;
+    let owned = ann_owns(&app, &push, &ann).await;
     let task_before = ann.get(&format!("/api/tasks/{}", owned.task)).await;
     let project_before = ann.get(&format!("/api/projects/{}", owned.project)).await;
     let sections_before = ann
@@ -175,6 +199,9 @@ async fn another_users_ids_answer_404_on_every_endpoint_and_change_nothing() {
         .get(&format!("/api/conversations/{}", owned.conversation))
         .await;
     assert_eq!(conversation["messages"].as_array().map(Vec::len), Some(2));
+    let devices = ann.get("/api/push/subscriptions").await;
+    assert_eq!(devices["subscriptions"][0]["id"], owned.push_subscription);
+    assert_eq!(ann.get("/api/calendar/feed").await["active"], true);
 }
 
 /// Each instance's stack is 256 KiB (`.cargo/config.toml`), and decoding
@@ -184,9 +211,14 @@ async fn another_users_ids_answer_404_on_every_endpoint_and_change_nothing() {
 /// instance.
 #[tokio::test]
 async fn deeply_nested_json_is_decoded_or_refused_on_every_endpoint() {
-    let app = TestApp::spawn().await;
+    let push = PushService::start().await;
+    let app = TestApp::spawn_with(HostOptions {
+        env: push.spin_env(),
+        ..HostOptions::default()
+    })
+    .await;
     let ann = Account::new(&app, "ann@example.org").await;
-    let owned = ann_owns(&app, &ann).await;
+    let owned = ann_owns(&app, &push, &ann).await;
     // serde_json stops at 128 levels.
     let nested = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
 

@@ -428,7 +428,9 @@ class Handler(BaseHTTPRequestHandler):
         except Refused as error:
             message, failure = None, error
         if scripted is not None and scripted[1]:
-            time.sleep(scripted[1] / 1000)
+            # Not time.sleep: under libfaketime (make test-shifted-clock) its
+            # clock_nanosleep fails with EINVAL; a condition wait does not.
+            threading.Event().wait(scripted[1] / 1000)
         if failure is not None:
             with STATE.lock:
                 STATE.errors.append(f"{where}: {failure}")

@@ -406,6 +406,12 @@ async fn the_cron_component_fires_on_its_schedule() {
     let path = dir.path().join("spin.toml");
     std::fs::write(&path, manifest).unwrap();
     assert!(wasm.exists());
+    // The compiled components are cached beside the manifest: this copy
+    // shares the workspace's cache rather than compiling every one again
+    // (which, on a loaded machine, outlasts the host's start deadline).
+    let cache = workspace_root().join(".spin");
+    std::fs::create_dir_all(&cache).unwrap();
+    std::os::unix::fs::symlink(&cache, dir.path().join(".spin")).unwrap();
     let host = Host::start(
         &db,
         HostOptions {

@@ -95,6 +95,7 @@ SELECT (SELECT count(*) FROM expired) AS expired, (SELECT count(*) FROM unlinked
 fn create_statement() -> String {
     let urgency = taskspin_domain::urgency::sql();
     let quiet = taskspin_domain::quiet::sql("pref", "w.local_minute");
+    let recent = taskspin_push::queue::sent_in_the_last_hour("ranked");
     format!(
         "
 -- The light part first: which rule each task meets. Scoring and wording come
@@ -237,16 +238,7 @@ ranked AS (
     FROM eligible e WHERE e.enabled AND NOT e.quiet
 ),
 -- The rolling hour counts push notifications too.
-recent AS (
-    SELECT sent.user_id, count(*) AS n FROM (
-        SELECT s.user_id FROM suggestions s
-        WHERE s.user_id IN (SELECT user_id FROM ranked) AND s.created_at > now() - interval '1 hour'
-        UNION ALL
-        SELECT n.user_id FROM push_notifications n
-        WHERE n.user_id IN (SELECT user_id FROM ranked) AND n.created_at > now() - interval '1 hour'
-    ) sent
-    GROUP BY sent.user_id
-),
+recent AS ({recent}),
 to_create AS (
     SELECT r.* FROM ranked r LEFT JOIN recent ON recent.user_id = r.user_id
     WHERE r.n + COALESCE(recent.n, 0) <= $5

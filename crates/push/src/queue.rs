@@ -22,6 +22,7 @@ pub struct Queued {
 
 fn statement() -> String {
     let quiet = taskspin_domain::quiet::sql("pref", "a.local_minute");
+    let recent = sent_in_the_last_hour("fresh");
     format!(
         "
 WITH subscribed AS (
@@ -92,16 +93,7 @@ fresh AS (
     FROM candidate c
     WHERE NOT EXISTS (SELECT 1 FROM push_notifications n WHERE n.user_id = c.user_id AND n.dedup_key = c.dedup_key)
 ),
-recent AS (
-    SELECT sent.user_id, count(*) AS n FROM (
-        SELECT s.user_id FROM suggestions s
-        WHERE s.user_id IN (SELECT user_id FROM fresh) AND s.created_at > now() - interval '1 hour'
-        UNION ALL
-        SELECT n.user_id FROM push_notifications n
-        WHERE n.user_id IN (SELECT user_id FROM fresh) AND n.created_at > now() - interval '1 hour'
-    ) sent
-    GROUP BY sent.user_id
-),
+recent AS ({recent}),
 created AS (
     INSERT INTO push_notifications (user_id, kind, dedup_key, payload, expires_at)
     SELECT f.user_id, f.kind, f.dedup_key, f.payload, f.expires_at
@@ -118,6 +110,22 @@ queued AS (
 SELECT (SELECT count(*) FROM created) AS notifications,
        (SELECT count(*) FROM queued) AS deliveries,
        (SELECT count(*) FROM fresh) - (SELECT count(*) FROM created) AS suppressed_by_rate_limit"
+    )
+}
+
+/// A query of `(user_id, n)`: how many suggestions and pushes each user
+/// named by the relation `users` (a CTE with a `user_id` column) got in the
+/// rolling hour. Both count against one limit, whichever is made first.
+pub fn sent_in_the_last_hour(users: &str) -> String {
+    format!(
+        "SELECT sent.user_id, count(*) AS n FROM (
+            SELECT s.user_id FROM suggestions s
+            WHERE s.user_id IN (SELECT user_id FROM {users}) AND s.created_at > now() - interval '1 hour'
+            UNION ALL
+            SELECT n.user_id FROM push_notifications n
+            WHERE n.user_id IN (SELECT user_id FROM {users}) AND n.created_at > now() - interval '1 hour'
+        ) sent
+        GROUP BY sent.user_id"
     )
 }
 

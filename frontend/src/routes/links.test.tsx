@@ -1,9 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createMemoryRouter, RouterProvider } from "react-router";
-import { ToastProvider } from "../components/Toasts";
+import { renderRoutes } from "../test/render";
 import { makeProject, makeTask } from "../test/fixtures";
 import { InboxRoute, ProjectRoute } from "./Project";
 import { TaskLink } from "./TaskLink";
@@ -40,23 +38,11 @@ function serve() {
 }
 
 function renderAt(path: string) {
-  const router = createMemoryRouter(
-    [
-      { path: "/tasks/:id", Component: TaskLink },
-      { path: "/projects/:id", Component: ProjectRoute },
-      { path: "/inbox", Component: InboxRoute },
-    ],
-    { initialEntries: [path] },
-  );
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <QueryClientProvider client={client}>
-      <ToastProvider>
-        <RouterProvider router={router} />
-      </ToastProvider>
-    </QueryClientProvider>,
-  );
-  return router;
+  return renderRoutes(path, [
+    { path: "/tasks/:id", Component: TaskLink },
+    { path: "/projects/:id", Component: ProjectRoute },
+    { path: "/inbox", Component: InboxRoute },
+  ]).router;
 }
 
 describe("a link to one task", () => {

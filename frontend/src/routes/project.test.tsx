@@ -1,8 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createMemoryRouter, RouterProvider } from "react-router";
-import { ToastProvider } from "../components/Toasts";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { renderRoutes } from "../test/render";
 import { makeProject, makeSection, makeTask } from "../test/fixtures";
 import { ProjectRoute } from "./Project";
 import type { Task } from "../api/types";
@@ -36,16 +34,7 @@ function serve(moveAnswer: (id: string, body: unknown) => Response = (id) => jso
 }
 
 function renderAt(path: string) {
-  const router = createMemoryRouter([{ path: "/projects/:id", Component: ProjectRoute }], { initialEntries: [path] });
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <QueryClientProvider client={client}>
-      <ToastProvider>
-        <RouterProvider router={router} />
-      </ToastProvider>
-    </QueryClientProvider>,
-  );
-  return router;
+  return renderRoutes(path, [{ path: "/projects/:id", Component: ProjectRoute }]).router;
 }
 
 const moves = (calls: { url: string; init?: RequestInit }[]) => calls.filter((c) => c.url.endsWith("/move"));

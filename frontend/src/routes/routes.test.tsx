@@ -1,9 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { render, screen, waitFor } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createMemoryRouter, RouterProvider } from "react-router";
-import { ToastProvider } from "../components/Toasts";
+import { renderRoutes } from "../test/render";
 import { SignIn } from "./SignIn";
 import SuggestionsPanel from "./SuggestionsPanel";
 
@@ -11,25 +9,13 @@ function json(body: unknown, status = 200) {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 }
 
-function renderAt(path: string, routes: Parameters<typeof createMemoryRouter>[0]) {
-  const router = createMemoryRouter(routes, { initialEntries: [path] });
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <QueryClientProvider client={client}>
-      <ToastProvider>
-        <RouterProvider router={router} />
-      </ToastProvider>
-    </QueryClientProvider>,
-  );
-  return { router, client };
-}
 
 describe("SignIn", () => {
   it("signs in and goes back to where the person was", async () => {
     const fetchMock = vi.fn(() => Promise.resolve(json({ id: "u1", email: "a@example.org", display_name: "A", time_zone: "UTC", week_start: 1, created_at: "" })));
     vi.stubGlobal("fetch", fetchMock);
     const user = userEvent.setup();
-    const { router } = renderAt("/signin?next=%2F%3Fq%3Dmilk", [
+    const { router } = renderRoutes("/signin?next=%2F%3Fq%3Dmilk", [
       { path: "/signin", Component: SignIn },
       { path: "/", Component: () => <p>the task list</p> },
     ]);
@@ -44,7 +30,7 @@ describe("SignIn", () => {
   it("says so when the credentials are wrong, and never leaves for another site", async () => {
     vi.stubGlobal("fetch", vi.fn(() => Promise.resolve(json({ status: 401, detail: "Wrong email or password." }, 401))));
     const user = userEvent.setup();
-    renderAt("/signin?next=%2F%2Fevil.example", [{ path: "/signin", Component: SignIn }]);
+    renderRoutes("/signin?next=%2F%2Fevil.example", [{ path: "/signin", Component: SignIn }]);
     await user.type(screen.getByLabelText("Email"), "a@example.org");
     await user.type(screen.getByLabelText("Password"), "nope");
     await user.click(screen.getByRole("button", { name: "Sign in" }));
@@ -75,7 +61,7 @@ describe("SuggestionsPanel", () => {
     });
     vi.stubGlobal("fetch", fetchMock);
     const user = userEvent.setup();
-    renderAt("/", [{ path: "/", Component: () => <SuggestionsPanel onClose={() => undefined} /> }]);
+    renderRoutes("/", [{ path: "/", Component: () => <SuggestionsPanel onClose={() => undefined} /> }]);
     await screen.findByText(suggestion.message);
     expect(screen.getByText("Prioritization")).toBeTruthy();
     expect(screen.getByText("Proposed: Set priority to high")).toBeTruthy();

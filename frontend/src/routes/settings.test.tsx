@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createMemoryRouter, RouterProvider } from "react-router";
-import { ToastProvider } from "../components/Toasts";
+import { renderRoutes } from "../test/render";
 import type { AgentPreferences, PushDevice } from "../api/types";
 import { deviceName } from "../lib/push";
 import { Settings } from "./Settings";
@@ -90,15 +88,7 @@ function serve(over: (method: string, url: string, body: unknown) => Response | 
 }
 
 function renderSettings() {
-  const router = createMemoryRouter([{ path: "/settings", Component: Settings }], { initialEntries: ["/settings"] });
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <QueryClientProvider client={client}>
-      <ToastProvider>
-        <RouterProvider router={router} />
-      </ToastProvider>
-    </QueryClientProvider>,
-  );
+  renderRoutes("/settings", [{ path: "/settings", Component: Settings }]);
 }
 
 /** A browser with service workers and push, whose push service hands out `endpoint`. */

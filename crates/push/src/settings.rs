@@ -43,30 +43,15 @@ impl PushSettings {
         Ok(Some(Self {
             keys,
             subject,
-            allowed: allowed_origins(&get)?,
+            allowed: AllowedOrigins::parse(&get("push_allowed_origins")?)?,
             timeout: Duration::from_millis(timeout_ms),
         }))
     }
 
     /// The same, from the component's Spin variables.
     pub fn from_variables() -> Result<Option<Self>, String> {
-        Self::from_lookup(variable)
+        Self::from_lookup(|name| spin_sdk::variables::get(name).map_err(|e| format!("{name}: {e}")))
     }
-}
-
-fn variable(name: &str) -> Result<String, String> {
-    spin_sdk::variables::get(name).map_err(|e| format!("{name}: {e}"))
-}
-
-fn allowed_origins(
-    get: &impl Fn(&str) -> Result<String, String>,
-) -> Result<AllowedOrigins, String> {
-    AllowedOrigins::parse(&get("push_allowed_origins")?)
-}
-
-/// The allowed push services alone (subscribing needs no keys to check them).
-pub fn allowed_from_variables() -> Result<AllowedOrigins, String> {
-    allowed_origins(&variable)
 }
 
 #[cfg(test)]

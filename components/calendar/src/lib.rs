@@ -23,33 +23,6 @@ fn handle(request: taskspin_http::Incoming) -> Response {
     })
 }
 
-/// `https://host` as the person reaches the app: Spin's `spin-full-url`,
-/// with the scheme and host a TLS-terminating proxy (an Ingress) forwards in
-/// `X-Forwarded-Proto` and `X-Forwarded-Host`. It only shapes links the
-/// person is shown, never a decision.
-fn origin(request: &Request) -> String {
-    let header = |name: &str| {
-        request
-            .header(name)
-            .and_then(|v| v.as_str())
-            .map(|v| v.split(',').next().unwrap_or_default().trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    let full = header("spin-full-url").unwrap_or_default();
-    let (scheme, rest) = full.split_once("://").unwrap_or(("http", ""));
-    let authority = rest.split('/').next().unwrap_or_default();
-    let scheme = header("x-forwarded-proto")
-        .filter(|proto| proto == "https" || proto == "http")
-        .unwrap_or_else(|| scheme.to_owned());
-    let authority = header("x-forwarded-host")
-        .filter(|host| {
-            host.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        })
-        .unwrap_or_else(|| authority.to_owned());
-    format!("{scheme}://{authority}")
-}
-
 fn status(request: Request, _: Params) -> ApiResult {
     signed_in(&request, |db, auth| {
         json(200, &feeds::status(db, &auth.user.id)?)
@@ -59,7 +32,11 @@ fn status(request: Request, _: Params) -> ApiResult {
 fn create(request: Request, _: Params) -> ApiResult {
     signed_in(&request, |db, auth| {
         let (secret, created_at) = feeds::create(db, &auth.user.id)?;
-        let url = format!("{}{}", origin(&request), feeds::path(&secret));
+        let url = format!(
+            "{}{}",
+            taskspin_http::origin(&request),
+            feeds::path(&secret)
+        );
         let webcal_url = match url.split_once("://") {
             Some((_, rest)) => format!("webcal://{rest}"),
             None => url.clone(),
@@ -115,7 +92,7 @@ fn feed(request: Request, params: Params) -> ApiResult {
         return Ok(builder(304).build());
     }
     let tasks = feeds::tasks(&db, &opened)?;
-    let body = ics::render(&tasks, &origin(&request), opened.zone);
+    let body = ics::render(&tasks, &taskspin_http::origin(&request), opened.zone);
     Ok(builder(200)
         .header("content-type", "text/calendar; charset=utf-8")
         .header("content-disposition", "inline; filename=\"taskspin.ics\"")

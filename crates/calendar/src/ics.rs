@@ -24,7 +24,7 @@ pub struct DatedTask {
 }
 
 /// RFC 5545's PRIORITY: 1 is the highest, 9 the lowest, 0 undefined.
-fn priority(priority: Priority) -> u32 {
+pub fn priority(priority: Priority) -> u32 {
     match priority {
         Priority::None => 0,
         Priority::Low => 9,
@@ -34,11 +34,11 @@ fn priority(priority: Priority) -> u32 {
     }
 }
 
-fn utc_text(at: DateTime<Utc>) -> String {
+pub fn utc_text(at: DateTime<Utc>) -> String {
     at.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
-fn date_text(date: NaiveDate) -> String {
+pub fn date_text(date: NaiveDate) -> String {
     date.format("%Y%m%d").to_string()
 }
 
@@ -85,30 +85,37 @@ fn event(task: &DatedTask, origin: &str, zone: Zone) -> Event {
                 .append_property(Property::new("DTEND", utc_text(at)));
         }
     }
-    if let Some(recurrence) = &task.recurrence {
-        match repeats(recurrence, task.due, zone) {
-            Repeats::Rule(rule) => {
-                event.append_property(Property::new("RRULE", rule));
-            }
-            Repeats::Dates(dates) if !dates.is_empty() => {
-                let all_day = matches!(task.due, Due::On(_));
-                let values: Vec<String> = dates
-                    .into_iter()
-                    .map(|due| match due {
-                        Due::On(date) => date_text(date),
-                        Due::At(at) => utc_text(at),
-                    })
-                    .collect();
-                let mut rdate = Property::new("RDATE", values.join(","));
-                if all_day {
-                    rdate.add_parameter("VALUE", "DATE");
-                }
-                event.append_property(rdate.done());
-            }
-            Repeats::Dates(_) => {}
-        }
+    if let Some(property) = task
+        .recurrence
+        .as_ref()
+        .and_then(|recurrence| recurrence_property(recurrence, task.due, zone))
+    {
+        event.append_property(property);
     }
     event.done()
+}
+
+/// How a task with `due` repeats: an `RRULE` where RFC 5545 repeats it
+/// exactly, else its coming occurrences as an `RDATE`.
+pub fn recurrence_property(recurrence: &Recurrence, due: Due, zone: Zone) -> Option<Property> {
+    match repeats(recurrence, due, zone) {
+        Repeats::Rule(rule) => Some(Property::new("RRULE", rule)),
+        Repeats::Dates(dates) if !dates.is_empty() => {
+            let values: Vec<String> = dates
+                .into_iter()
+                .map(|due| match due {
+                    Due::On(date) => date_text(date),
+                    Due::At(at) => utc_text(at),
+                })
+                .collect();
+            let mut rdate = Property::new("RDATE", values.join(","));
+            if matches!(due, Due::On(_)) {
+                rdate.add_parameter("VALUE", "DATE");
+            }
+            Some(rdate.done())
+        }
+        Repeats::Dates(_) => None,
+    }
 }
 
 /// The whole feed. `origin` (`https://tasks.example.com`) makes each

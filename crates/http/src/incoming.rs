@@ -1,5 +1,6 @@
-//! A request as a component receives it, its body read with a limit: a body
-//! announced (`Content-Length`) larger than [`MAX_BODY_BYTES`] is refused
+//! A request as a component receives it, its body read with a limit
+//! ([`MAX_BODY_BYTES`] unless the component names another): a body
+//! announced (`Content-Length`) larger than the limit is refused
 //! before a byte of it is read, and one without a length stops being read at
 //! the limit. spin-sdk's own `Request` reads every body whole first.
 
@@ -16,8 +17,9 @@ pub(crate) enum BodyFailure {
     Unreadable,
 }
 
-/// The entry type of every HTTP component: `fn handle(request: Incoming)`.
-pub struct Incoming {
+/// The entry type of every HTTP component: `fn handle(request: Incoming)`,
+/// or `Incoming<{ 20 << 20 }>` for a component that takes larger bodies.
+pub struct Incoming<const LIMIT: usize = MAX_BODY_BYTES> {
     /// The request; its body is empty when `failure` is set.
     pub(crate) request: Request,
     pub(crate) failure: Option<BodyFailure>,
@@ -33,7 +35,7 @@ fn announced_length(incoming: &IncomingRequest) -> Option<u64> {
 }
 
 #[async_trait::async_trait]
-impl TryFromIncomingRequest for Incoming {
+impl<const LIMIT: usize> TryFromIncomingRequest for Incoming<LIMIT> {
     type Error = std::convert::Infallible;
 
     async fn try_from_incoming_request(incoming: IncomingRequest) -> Result<Self, Self::Error> {
@@ -42,7 +44,7 @@ impl TryFromIncomingRequest for Incoming {
             .method(incoming.method())
             .uri(incoming.uri())
             .headers(incoming.headers());
-        let limit = MAX_BODY_BYTES as u64;
+        let limit = LIMIT as u64;
         let mut failure = announced_length(&incoming)
             .filter(|length| *length > limit)
             .map(|_| BodyFailure::TooLarge);
@@ -51,7 +53,7 @@ impl TryFromIncomingRequest for Incoming {
             let mut stream = incoming.into_body_stream();
             while let Some(chunk) = stream.next().await {
                 match chunk {
-                    Ok(chunk) if body.len() + chunk.len() <= MAX_BODY_BYTES => {
+                    Ok(chunk) if body.len() + chunk.len() <= LIMIT => {
                         body.extend_from_slice(&chunk)
                     }
                     Ok(_) => {

@@ -20,9 +20,11 @@ pub use taskspin_domain::FieldError;
 
 mod body;
 mod incoming;
+mod stream;
 pub use body::json_body;
 use incoming::BodyFailure;
 pub use incoming::Incoming;
+pub use stream::{Reply, Streamed, serve_streaming};
 
 /// Result of a handler: a response, or an error that becomes a problem.
 pub type ApiResult<T = Response> = Result<T, ApiError>;
@@ -33,68 +35,141 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// Runs `route` for one request with request ID, error mapping and logging.
-pub fn serve(
+pub fn serve<const LIMIT: usize>(
     component: &'static str,
-    incoming: Incoming,
+    incoming: Incoming<LIMIT>,
     route: impl FnOnce(Request) -> Response,
 ) -> Response {
-    let Incoming { request, failure } = incoming;
-    let started = Instant::now();
-    let path = without_secrets(request.path());
-    let request_id = context::begin(
-        request.header(REQUEST_ID_HEADER).and_then(|v| v.as_str()),
-        &path,
-    );
-    taskspin_telemetry::init(&spin_sdk::variables::get("log_level").unwrap_or_default());
-    taskspin_telemetry::log_panics(move || {
-        format!("{component} request {}", context::request_id())
-    });
-
-    let method = request.method().to_string();
-    let mut response = match failure {
-        Some(BodyFailure::TooLarge) => Problem::new(
-            413,
-            format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
-        )
-        .into_response(),
-        Some(BodyFailure::Unreadable) => {
-            Problem::new(400, "The request body could not be read.").into_response()
-        }
-        None => route(request),
+    let (started, request) = Started::begin(component, incoming);
+    let response = match request {
+        Ok(request) => route(request),
+        Err(refused) => refused,
     };
-    if *response.status() >= 400 && !is_json(&response) {
-        // Plain-text errors from outside our handlers (the router's 404 and
-        // 405) get the same shape as ours.
-        response = Problem::new(*response.status(), String::new()).into_response();
-    }
-    response.set_header(REQUEST_ID_HEADER, request_id.clone());
+    started.finish(response, None)
+}
 
-    let status = *response.status();
-    let duration_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
-    let failure = context::failure();
-    if status >= 500 {
-        tracing::error!(
-            request_id,
-            component,
-            method,
-            path,
-            status,
-            duration_ms,
-            error = failure,
-            "request"
+/// A request under way: what its log line needs.
+struct Started {
+    component: &'static str,
+    method: String,
+    path: String,
+    request_id: String,
+    at: Instant,
+}
+
+impl Started {
+    /// Gives the request its ID and logging; a body that could not be read
+    /// is already the answer.
+    fn begin<const LIMIT: usize>(
+        component: &'static str,
+        incoming: Incoming<LIMIT>,
+    ) -> (Self, Result<Request, Response>) {
+        let Incoming { request, failure } = incoming;
+        let at = Instant::now();
+        let path = without_secrets(request.path());
+        let request_id = context::begin(
+            request.header(REQUEST_ID_HEADER).and_then(|v| v.as_str()),
+            &path,
         );
-    } else {
-        tracing::info!(
-            request_id,
+        taskspin_telemetry::init(&spin_sdk::variables::get("log_level").unwrap_or_default());
+        taskspin_telemetry::log_panics(move || {
+            format!("{component} request {}", context::request_id())
+        });
+        let started = Self {
             component,
-            method,
+            method: request.method().to_string(),
             path,
-            status,
-            duration_ms,
-            "request"
-        );
+            request_id,
+            at,
+        };
+        let request = match failure {
+            Some(BodyFailure::TooLarge) => Err(Problem::new(
+                413,
+                format!("The request body is larger than {LIMIT} bytes."),
+            )
+            .into_response()),
+            Some(BodyFailure::Unreadable) => {
+                Err(Problem::new(400, "The request body could not be read.").into_response())
+            }
+            None => Ok(request),
+        };
+        (started, request)
     }
-    response
+
+    /// The response with the request's ID, its one log line written; a
+    /// streamed body that broke off is `stream_failure`.
+    fn finish(self, mut response: Response, stream_failure: Option<String>) -> Response {
+        if *response.status() >= 400 && !is_json(&response) {
+            // Plain-text errors from outside our handlers (the router's 404 and
+            // 405) get the same shape as ours.
+            response = Problem::new(*response.status(), String::new()).into_response();
+        }
+        response.set_header(REQUEST_ID_HEADER, self.request_id.clone());
+        self.log(*response.status(), stream_failure);
+        response
+    }
+
+    fn log(&self, status: u16, stream_failure: Option<String>) {
+        let Self {
+            component,
+            method,
+            path,
+            request_id,
+            ..
+        } = self;
+        let duration_ms = (self.at.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
+        let broke_off = stream_failure.is_some();
+        let failure = stream_failure.or_else(context::failure);
+        if status >= 500 || broke_off {
+            tracing::error!(
+                request_id,
+                component,
+                method,
+                path,
+                status,
+                duration_ms,
+                error = failure,
+                "request"
+            );
+        } else {
+            tracing::info!(
+                request_id,
+                component,
+                method,
+                path,
+                status,
+                duration_ms,
+                "request"
+            );
+        }
+    }
+}
+
+/// `https://host` as the person reaches the app: Spin's `spin-full-url`,
+/// with the scheme and host a TLS-terminating proxy (an Ingress) forwards in
+/// `X-Forwarded-Proto` and `X-Forwarded-Host`. It only shapes links the
+/// person is shown, never a decision.
+pub fn origin(request: &Request) -> String {
+    let header = |name: &str| {
+        request
+            .header(name)
+            .and_then(|v| v.as_str())
+            .map(|v| v.split(',').next().unwrap_or_default().trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let full = header("spin-full-url").unwrap_or_default();
+    let (scheme, rest) = full.split_once("://").unwrap_or(("http", ""));
+    let authority = rest.split('/').next().unwrap_or_default();
+    let scheme = header("x-forwarded-proto")
+        .filter(|proto| proto == "https" || proto == "http")
+        .unwrap_or_else(|| scheme.to_owned());
+    let authority = header("x-forwarded-host")
+        .filter(|host| {
+            host.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or_else(|| authority.to_owned());
+    format!("{scheme}://{authority}")
 }
 
 /// Paths that end in a secret (a calendar feed's URL is its credential):

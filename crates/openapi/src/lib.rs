@@ -16,6 +16,9 @@ use taskspin_assistant::conversations::{
 use taskspin_assistant::{ChatReply, ChatRequest};
 use taskspin_calendar::feeds::{CreatedFeed, FeedStatus};
 use taskspin_domain::FieldError;
+use taskspin_imports::Format as ImportFormat;
+use taskspin_imports::plan::{NotUnderstood, Preview};
+use taskspin_imports::store::{Counts, Import, ImportList, JobProblem, Outcome, Progress, Status};
 use taskspin_projects::{
     Mention, Move, NewProject, NewSection, Project, ProjectList, ProjectPatch, Section, SectionList,
 };
@@ -160,7 +163,17 @@ struct Readiness {
         Subscription,
         SubscriptionList,
         FeedStatus,
-        CreatedFeed
+        CreatedFeed,
+        Import,
+        ImportList,
+        Preview,
+        NotUnderstood,
+        Progress,
+        Outcome,
+        Counts,
+        JobProblem,
+        Status,
+        ImportFormat
     ))
 )]
 struct Schemas;
@@ -705,6 +718,69 @@ const OPERATIONS: &[Operation] = &[
     ),
     op(
         Get,
+        "/api/imports",
+        "Your 20 newest imports, newest first",
+        SignedIn,
+        None,
+        &[(200, Some("ImportList"))],
+        &[],
+    ),
+    op(
+        Post,
+        "/api/imports",
+        "Upload a file to import (the raw file as the body, up to 20 MB): a Todoist CSV, a TickTick CSV backup, iCalendar to-dos or a Taskspin JSON export. Nothing is created until it is confirmed; 422 names the line (and iCalendar component) it could not read",
+        SignedIn,
+        None,
+        &[(201, Some("Import"))],
+        &[400, 409, 413, 415, 422],
+    ),
+    op(
+        Get,
+        "/api/imports/{import_id}",
+        "An import: its preview, its job's progress, and what it created",
+        SignedIn,
+        None,
+        &[(200, Some("Import"))],
+        &[404],
+    ),
+    op(
+        Post,
+        "/api/imports/{import_id}/confirm",
+        "Start the import's job (confirming again changes nothing)",
+        SignedIn,
+        None,
+        &[(202, Some("Import"))],
+        &[404, 409],
+    ),
+    op(
+        Delete,
+        "/api/imports/{import_id}",
+        "Discard a preview, or the record of a finished import (what it created stays)",
+        SignedIn,
+        None,
+        &[(204, None)],
+        &[404, 409],
+    ),
+    op(
+        Get,
+        "/api/export",
+        "Everything you have, streamed: `format=json` (default; see /api/export/schema.json), `csv` (one row per task) or `ics` (VTODO)",
+        SignedIn,
+        None,
+        &[(200, None)],
+        &[400],
+    ),
+    op(
+        Get,
+        "/api/export/schema.json",
+        "The JSON Schema of the JSON export",
+        Public,
+        None,
+        &[(200, None)],
+        &[],
+    ),
+    op(
+        Get,
         "/api/openapi.json",
         "This document",
         Public,
@@ -1054,6 +1130,55 @@ fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
             "The conversation's UUID",
         ));
     }
+    if spec.path.contains("{import_id}") {
+        builder = builder.parameter(parameter(
+            "import_id",
+            ParameterIn::Path,
+            formatted(KnownFormat::Uuid),
+            "The import's UUID",
+        ));
+    }
+    if spec.path == "/api/imports" && spec.method == Post {
+        builder = builder
+            .parameter(parameter(
+                "name",
+                ParameterIn::Query,
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::Type(Type::String))
+                    .max_length(Some(255))
+                    .into(),
+                "The file's name (a Todoist export names its project)",
+            ))
+            .parameter(parameter(
+                "format",
+                ParameterIn::Query,
+                string_enum(&["todoist", "ticktick", "ical", "taskspin"]),
+                "Default: read from the file",
+            ))
+            .request_body(Some(
+                RequestBodyBuilder::new()
+                    .required(Some(Required::True))
+                    .content(
+                        "application/octet-stream",
+                        ContentBuilder::new()
+                            .schema(Some(
+                                ObjectBuilder::new()
+                                    .schema_type(SchemaType::Type(Type::String))
+                                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary))),
+                            ))
+                            .build(),
+                    )
+                    .build(),
+            ));
+    }
+    if spec.path == "/api/export" {
+        builder = builder.parameter(parameter(
+            "format",
+            ParameterIn::Query,
+            string_enum(&["json", "csv", "ics"]),
+            "Default json",
+        ));
+    }
     if spec.path == "/api/tasks" && spec.method == Get {
         builder = builder.parameters(Some(list_parameters()));
     }
@@ -1116,6 +1241,12 @@ fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
             response = response.content(content_type, content);
         } else if spec.path == "/api/openapi.json" {
             response = response.content("application/json", ContentBuilder::new().build());
+        } else if spec.path == "/api/export/schema.json" {
+            response = response.content("application/schema+json", ContentBuilder::new().build());
+        } else if spec.path == "/api/export" {
+            for content_type in ["application/json", "text/csv", "text/calendar"] {
+                response = response.content(content_type, ContentBuilder::new().build());
+            }
         } else if spec.path == FEED && *status == 200 {
             response = response.content(
                 "text/calendar",
@@ -1129,7 +1260,10 @@ fn operation(spec: &Operation) -> utoipa::openapi::path::Operation {
         builder = builder.response(status.to_string(), response.build());
     }
     let mut errors: Vec<u16> = spec.errors.to_vec();
-    if spec.path != "/health" && spec.path != "/ready" && spec.path != "/api/openapi.json" {
+    if !matches!(
+        spec.path,
+        "/health" | "/ready" | "/api/openapi.json" | "/api/export/schema.json"
+    ) {
         errors.extend([405, 500, 503]);
     }
     if spec.body.is_some() {

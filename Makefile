@@ -1,7 +1,7 @@
 # Taskspin: `make dev` runs the app, `make test` runs every check.
 CARGO ?= cargo
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
-COMPONENTS := health migrate auth tasks projects openapi agent agent-run suggestions chat mcp push calendar web
+COMPONENTS := health migrate auth tasks projects openapi agent agent-run suggestions chat mcp push calendar imports export import-job import-run web
 # Test-only guests (tests/guests/): built with the components, never deployed.
 TEST_GUESTS := misbehave
 WASM := $(addprefix -p ,$(COMPONENTS) $(TEST_GUESTS))
@@ -137,6 +137,7 @@ bench: build
 	cd bench/peers/axum && $(UNLINTED) $(CARGO) build --release --target-dir $(BENCH_TARGET)
 	$(NPM) ci --prefix bench/peers/node --no-audit --no-fund
 	scripts/with-postgres.sh $(TARGET_DIR)/native/taskspin-bench
+	scripts/with-postgres.sh $(TARGET_DIR)/native/taskspin-bench portability
 
 # One agent pass over 100,000 users and 1,000,000 tasks, then a second one.
 bench-agents: build

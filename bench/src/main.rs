@@ -11,12 +11,15 @@
 //! BENCH_SERVERS and BENCH_SCENARIOS (comma-separated names, e.g.
 //! `taskspin` and `create,quick`) run only those, to profile one of them,
 //! and then print no ratios, goals or profile.
-//! `taskspin-bench agents` measures the agents' pass instead, and
+//! `taskspin-bench portability` imports and exports 50,000 tasks
+//! (`portability.rs`; `make bench` runs it last), `taskspin-bench agents`
+//! measures the agents' pass instead, and
 //! `taskspin-bench scale` what requests cost as data grows (`scale.rs`).
 
 mod agents;
 mod load;
 mod pgcount;
+mod portability;
 mod report;
 mod scale;
 mod seed;
@@ -52,6 +55,7 @@ async fn main() -> anyhow::Result<()> {
     match std::env::args().nth(1).as_deref() {
         Some("agents") => agents::run().await,
         Some("scale") => scale::run().await,
+        Some("portability") => portability::run().await,
         _ => endpoints().await,
     }
 }

@@ -16,6 +16,7 @@ mod faults;
 mod health;
 mod host_cli;
 mod hostile;
+mod imports;
 mod mcp;
 mod migrate;
 mod misbehaving_guest;

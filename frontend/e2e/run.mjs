@@ -876,6 +876,81 @@ try {
     check((await apiJson("GET", "/api/calendar/feed")).body.active === false, "the feed is off");
   });
 
+  await run("import a Todoist CSV in Settings, then export everything", async () => {
+    // Todoist's "Export as CSV" of a project: a section, a task due every
+    // Monday with a subtask, and a task without a date. The project is named
+    // after the file.
+    const csv = [
+      "TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE",
+      "section,Produce,,,,,,,,",
+      "task,Buy apples,,1,1,,,every monday,en,",
+      "task,Pick green ones,,4,2,,,,,",
+      "task,Buy bread,,4,1,,,,,",
+    ].join("\n");
+    await page.goto(`${BASE}/settings`);
+    const section = page.getByRole("region", { name: "Import", exact: true });
+    await section.getByLabel("File to import").setInputFiles({ name: "Groceries.csv", mimeType: "text/csv", buffer: Buffer.from(`${csv}\n`) });
+    await section.getByText("3 tasks in 1 project, 1 recurring, 0 lines not understood", { exact: true }).waitFor();
+    await shot("settings-import-preview-desktop-light");
+    await accessible(page, "settings with an import's preview, light");
+
+    // Confirmed, the job runs on the worker's next tick (every 2 s here); the
+    // bar is there from the start and stays, full, with what was done.
+    await section.getByRole("button", { name: "Import", exact: true }).click();
+    const bar = section.getByRole("progressbar", { name: "Import progress" });
+    await bar.waitFor({ state: "attached" });
+    await section.getByText(/^Imported 3 tasks, /).waitFor({ timeout: 30_000 });
+    check(await bar.isVisible(), "the progress bar stays with the done message");
+    const [now, max] = [await bar.getAttribute("aria-valuenow"), await bar.getAttribute("aria-valuemax")];
+    check(now === "3" && max === "3", `the finished bar is full: ${now} of ${max}`);
+    // The lists were refreshed: the new project is in the sidebar without a reload.
+    await sidebar.getByRole("link", { name: "Groceries" }).waitFor();
+    await shot("settings-import-done-desktop-light");
+    await accessible(page, "settings with a finished import, light");
+    await theme("dark");
+    await accessible(page, "settings with a finished import, dark");
+    await theme("light");
+
+    const projects = (await apiJson("GET", "/api/projects")).body.projects;
+    const groceries = projects.find((p) => p.name === "Groceries");
+    check(groceries, `a project “Groceries”: ${projects.map((p) => p.name).join(", ")}`);
+    const sections = (await apiJson("GET", `/api/projects/${groceries.id}/sections`)).body.sections;
+    check(sections.map((x) => x.name).join(",") === "Produce", `its sections: ${sections.map((x) => x.name)}`);
+    const top = (await apiJson("GET", `/api/tasks?project=${groceries.id}&parent=none&status=all&limit=200`)).body.tasks;
+    check(
+      top.map((t) => t.title).sort().join(",") === "Buy apples,Buy bread",
+      `its tasks: ${top.map((t) => t.title).join(", ")}`,
+    );
+    const apples = top.find((t) => t.title === "Buy apples");
+    check(apples.section_id === sections[0].id, `Buy apples is under Produce: ${JSON.stringify(apples)}`);
+    check(apples.priority === "urgent" && apples.recurrence !== null, `Buy apples is p1, every Monday: ${JSON.stringify(apples)}`);
+    const subtasks = (await apiJson("GET", `/api/tasks?parent=${apples.id}&status=all`)).body.tasks;
+    check(subtasks.map((t) => t.title).join(",") === "Pick green ones", `the subtasks of Buy apples: ${subtasks.map((t) => t.title)}`);
+
+    // The export link downloads the whole account, as the page's own fetch (its session cookie) gets it.
+    const exportSection = page.getByRole("region", { name: "Export", exact: true });
+    const href = await exportSection.getByRole("link", { name: "Everything as JSON" }).getAttribute("href");
+    check(href === "/api/export?format=json", `the JSON export link: ${href}`);
+    const exported = await page.evaluate(async (url) => {
+      const response = await fetch(url);
+      return {
+        status: response.status,
+        disposition: response.headers.get("content-disposition") ?? "",
+        body: response.ok ? await response.json() : await response.text(),
+      };
+    }, href);
+    check(exported.status === 200, `GET ${href}: ${exported.status} ${JSON.stringify(exported.body).slice(0, 300)}`);
+    check(exported.disposition.startsWith("attachment"), `the export is a download: ${exported.disposition}`);
+    check(exported.body.format === "taskspin-export", `the export's format: ${exported.body.format}`);
+    check(
+      exported.body.tasks?.some((t) => t.title === "Buy apples"),
+      `the export has “Buy apples” among ${exported.body.tasks?.length} tasks`,
+    );
+    const schemaHref = await exportSection.getByRole("link", { name: "JSON Schema" }).getAttribute("href");
+    const schema = await apiJson("GET", schemaHref);
+    check(schema.status === 200 && typeof schema.body === "object", `GET ${schemaHref}: ${schema.status}`);
+  });
+
   await run("screenshots: light and dark, desktop and 375 px", async () => {
     await theme("light");
     await page.goto(`${BASE}/`);

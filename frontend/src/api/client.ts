@@ -39,6 +39,7 @@ export function onUnauthorized(listener: Listener): () => void {
 
 export interface RequestOptions {
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Sent as JSON; a Blob (a File) is sent as it is, with its own type. */
   body?: unknown;
   /** The version the change is based on: sent as `If-Match: "<version>"`. */
   version?: number;
@@ -50,14 +51,16 @@ export interface RequestOptions {
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
-  if (options.body !== undefined) headers["content-type"] = "application/json";
+  const raw = options.body instanceof Blob ? options.body : null;
+  if (raw) headers["content-type"] = raw.type || "application/octet-stream";
+  else if (options.body !== undefined) headers["content-type"] = "application/json";
   if (options.version !== undefined) headers["if-match"] = `"${options.version}"`;
   let response: Response;
   try {
     response = await fetch(path, {
       method: options.method ?? "GET",
       headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
+      body: raw ?? (options.body === undefined ? null : JSON.stringify(options.body)),
       credentials: "same-origin",
       signal: options.signal ?? null,
       keepalive: options.keepalive ?? false,

@@ -27,6 +27,8 @@ export const keys = {
   /** This browser's own push subscription (its endpoint), if any. */
   pushBrowser: ["push", "browser"] as const,
   calendarFeed: ["calendar", "feed"] as const,
+  imports: ["imports"] as const,
+  importJob: (id: string) => ["imports", "one", id] as const,
   conversations: ["conversations"] as const,
   conversation: (id: string) => ["conversations", id] as const,
   projects: ["projects"] as const,
@@ -108,7 +110,7 @@ export function hideTask(client: QueryClient, id: number | number[]) {
 }
 
 /** Changes to what the task lists and the projects' counts show. */
-function invalidateTasks(client: QueryClient) {
+export function invalidateTasks(client: QueryClient) {
   void client.invalidateQueries({ queryKey: keys.tasks });
   void client.invalidateQueries({ queryKey: keys.projects });
 }

@@ -175,6 +175,51 @@ export interface CreatedCalendarFeed {
   created_at: string;
 }
 
+export type ImportFormat = "todoist" | "ticktick" | "ical" | "taskspin";
+export type ImportStatus = "previewed" | "queued" | "running" | "done" | "failed";
+
+/** A line (or an iCalendar component, by its first line) an import skips, and why. */
+export interface NotUnderstood {
+  /** 1-based, in the file as uploaded. */
+  line: number;
+  text: string;
+  reason: string;
+}
+
+/** What an import would create, read when the file is uploaded. */
+export interface ImportPreview {
+  tasks: number;
+  projects: number;
+  sections: number;
+  subtasks: number;
+  recurring: number;
+  completed: number;
+  project_names: string[];
+  /** The first of them (the server keeps 50). */
+  not_understood: NotUnderstood[];
+  not_understood_count: number;
+}
+
+export interface ImportCounts {
+  tasks: number;
+  projects: number;
+  sections: number;
+}
+
+/** POST /api/imports (the file as the body), GET /api/imports/{id}. */
+export interface Import {
+  id: string;
+  format: ImportFormat;
+  file_name: string;
+  status: ImportStatus;
+  preview: ImportPreview;
+  progress: { processed: number; total: number };
+  result: { created: ImportCounts; already_there: ImportCounts } | null;
+  problem: { title: string; detail: string; line?: number | null; component?: string | null } | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface ToolCall {
   name: string;
   arguments: unknown;
@@ -219,4 +264,8 @@ export interface Problem {
   errors?: FieldError[];
   current?: Task;
   request_id?: string;
+  /** Where in an uploaded file the problem is (imports, 1-based). */
+  line?: number;
+  /** The iCalendar component it is in (imports). */
+  component?: string;
 }

@@ -1,13 +1,26 @@
 // Settings: profile and time zone, the agents, notifications on this
-// browser and the others, the calendar feed, personal access tokens,
-// password, and deleting the account.
-import { type SyntheticEvent, type ReactNode, useState } from "react";
+// browser and the others, the calendar feed, importing from other task
+// managers and exporting everything, personal access tokens, password, and
+// deleting the account.
+import { type ChangeEvent, type SyntheticEvent, type ReactNode, useState } from "react";
 import { useNavigate } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError, errorMessage, isApiError } from "../api/client";
+import { useImport, useImports } from "../api/imports";
 import { keys, useMe } from "../api/queries";
-import type { AgentPreferences, CalendarFeed, CreatedCalendarFeed, CreatedToken, PushDevice, Token, User } from "../api/types";
+import type { AgentPreferences, CalendarFeed, CreatedCalendarFeed, CreatedToken, Import, PushDevice, Token, User } from "../api/types";
 import { text } from "../lib/form";
+import {
+  count,
+  doneSentence,
+  FORMAT_NAMES,
+  IMPORT_ACCEPT,
+  inProgress,
+  located,
+  previewSentence,
+  progressText,
+  tooLarge,
+} from "../lib/imports";
 import { Dialog } from "../components/Dialog";
 import { Field } from "../components/Field";
 import { useToast } from "../components/Toasts";
@@ -33,6 +46,8 @@ export function Settings() {
       <Agents />
       <Notifications />
       <CalendarFeedSettings />
+      <ImportSettings />
+      <ExportSettings />
       <Tokens />
       <Password />
       <DeleteAccount />
@@ -449,6 +464,226 @@ function CalendarFeedSettings() {
           </div>
         </Dialog>
       )}
+    </Section>
+  );
+}
+
+/** A refused upload or step, with the file's line (and iCalendar component) when the server names it. */
+function importRefusal(error: unknown): string {
+  return error instanceof ApiError ? located(error.message, error.problem.line, error.problem.component) : errorMessage(error);
+}
+
+function ImportSettings() {
+  const client = useQueryClient();
+  const toast = useToast();
+  // The import uploaded here; else the newest one still waiting (the page was left meanwhile).
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [refused, setRefused] = useState<string | null>(null);
+  const recent = useImports();
+  const waiting = recent.data?.find((i) => i.status === "previewed" || inProgress(i))?.id ?? null;
+  const job = useImport(chosen ?? waiting);
+  const upload = useMutation({
+    mutationFn: (file: File) => api<Import>(`/api/imports?name=${encodeURIComponent(file.name)}`, { method: "POST", body: file }),
+    onSuccess: (made) => {
+      client.setQueryData(keys.importJob(made.id), made);
+      void client.invalidateQueries({ queryKey: keys.imports, exact: true });
+    },
+  });
+  const confirm = useMutation({
+    mutationFn: (target: Import) => api<Import>(`/api/imports/${target.id}/confirm`, { method: "POST" }),
+    onSuccess: (queued) => client.setQueryData(keys.importJob(queued.id), queued),
+  });
+  const discard = useMutation({
+    mutationFn: (target: Import) => api(`/api/imports/${target.id}`, { method: "DELETE" }),
+    onSuccess: (_, target) => {
+      setChosen(null);
+      client.setQueryData<Import[]>(keys.imports, (list) => list?.filter((i) => i.id !== target.id));
+      toast({ tone: "info", message: `Discarded “${target.file_name}”: nothing was imported.` }, 3000);
+    },
+  });
+
+  function choose(event: ChangeEvent<HTMLInputElement>) {
+    const input = event.currentTarget;
+    const file = input.files?.[0];
+    // Emptied, so that choosing the same file again (after fixing it) uploads it again.
+    input.value = "";
+    if (!file) return;
+    // The import shown so far goes (one still waiting comes back from the list).
+    setChosen(null);
+    upload.reset();
+    confirm.reset();
+    discard.reset();
+    const big = tooLarge(file);
+    setRefused(big);
+    // Only the last file chosen is shown, should two uploads overlap.
+    if (!big) upload.mutate(file, { onSuccess: (made) => setChosen(made.id) });
+  }
+
+  const failure =
+    refused ??
+    (upload.isError
+      ? `Not imported. ${importRefusal(upload.error)}`
+      : confirm.isError
+        ? `The import did not start. ${importRefusal(confirm.error)}`
+        : discard.isError
+          ? `Not discarded. ${importRefusal(discard.error)}`
+          : null);
+  const shown = upload.isPending ? undefined : job.data;
+  return (
+    <Section title="Import" id="settings-import">
+      <div className="space-y-1">
+        <label htmlFor="import-file">File to import</label>
+        <input
+          id="import-file"
+          type="file"
+          accept={IMPORT_ACCEPT}
+          className="input file:mr-3 file:rounded-md file:border-0 file:bg-slate-200 file:px-3 file:py-1 file:text-sm file:font-medium file:text-slate-900 dark:file:bg-slate-700 dark:file:text-slate-100"
+          aria-describedby="import-file-hint"
+          onChange={choose}
+        />
+        <p id="import-file-hint" className="muted text-xs">
+          Reads a Todoist CSV export, a TickTick CSV backup, iCalendar to-dos (VTODO, from Apple Reminders, Nextcloud or Thunderbird)
+          or a Taskspin JSON export, of up to 20 MB. You see what it holds before anything is created.
+        </p>
+      </div>
+      {failure && (
+        <p role="alert" className="mt-3 text-sm text-red-700 dark:text-red-400" data-testid="import-error">
+          {failure}
+        </p>
+      )}
+      <div aria-live="polite" className="text-sm">
+        {upload.isPending ? (
+          <p className="muted mt-3">Reading “{upload.variables.name}”…</p>
+        ) : (
+          shown && (
+            <p className="mt-3 font-medium" data-testid="import-preview">
+              {previewSentence(shown.preview)}
+            </p>
+          )
+        )}
+      </div>
+      {shown && (
+        <ImportJob
+          job={shown}
+          busy={confirm.isPending || discard.isPending}
+          onConfirm={() => confirm.mutate(shown)}
+          onDiscard={() => discard.mutate(shown)}
+        />
+      )}
+    </Section>
+  );
+}
+
+function ImportJob({ job, busy, onConfirm, onDiscard }: { job: Import; busy: boolean; onConfirm: () => void; onDiscard: () => void }) {
+  const listed = job.preview.not_understood;
+  const more = job.preview.not_understood_count - listed.length;
+  const done = job.status === "done";
+  let message = "";
+  if (done) message = doneSentence(job);
+  else if (inProgress(job)) message = progressText(job);
+  return (
+    <div className="mt-1 space-y-3 text-sm" data-testid="import">
+      <p className="muted text-xs">
+        “{job.file_name}”, read as {FORMAT_NAMES[job.format]}.
+      </p>
+      {listed.length > 0 && (
+        <div>
+          <h3 id="import-not-understood" className="font-semibold">
+            Lines not understood
+          </h3>
+          <ul className="mt-1 list-disc space-y-1 pl-5" aria-labelledby="import-not-understood">
+            {listed.map((line, index) => (
+              <li key={`${line.line}:${index}`} className="[overflow-wrap:anywhere]">
+                Line {line.line}: {line.reason}
+                {line.text && (
+                  <>
+                    {" — "}
+                    <code className="text-xs">{line.text}</code>
+                  </>
+                )}
+              </li>
+            ))}
+            {more > 0 && <li className="muted">…and {count(more, "more line")}.</li>}
+          </ul>
+        </div>
+      )}
+      {job.status === "previewed" && (
+        <div className="flex flex-wrap gap-2">
+          <button type="button" className="btn-primary" onClick={onConfirm} disabled={busy}>
+            Import
+          </button>
+          <button type="button" className="btn-secondary" onClick={onDiscard} disabled={busy}>
+            Discard
+          </button>
+        </div>
+      )}
+      {(done || inProgress(job)) && <ImportProgress job={job} />}
+      {/* Present from the preview on, so that each step is announced. */}
+      <p aria-live="polite" data-testid="import-message" className={done ? "font-medium" : undefined}>
+        {message}
+      </p>
+      {job.status === "failed" && (
+        <p role="alert" className="text-red-700 dark:text-red-400">
+          The import failed. {located(job.problem?.detail || job.problem?.title || "No reason was given.", job.problem?.line, job.problem?.component)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Tasks created so far; a finished import stays at 100 %. */
+function ImportProgress({ job }: { job: Import }) {
+  const { processed, total } = job.progress;
+  const max = Math.max(total, 1);
+  const now = job.status === "done" ? max : Math.min(processed, max);
+  return (
+    <div
+      role="progressbar"
+      aria-label="Import progress"
+      aria-valuemin={0}
+      aria-valuemax={max}
+      aria-valuenow={now}
+      aria-valuetext={job.status === "queued" ? progressText(job) : `${job.status === "done" ? total : processed} of ${count(total, "task")}`}
+      className="h-2.5 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
+      data-testid="import-progress"
+    >
+      <div className="h-full rounded-full bg-indigo-700 transition-[width] dark:bg-indigo-400" style={{ width: `${(now / max) * 100}%` }} />
+    </div>
+  );
+}
+
+function ExportSettings() {
+  const link = "btn-secondary";
+  return (
+    <Section title="Export" id="settings-export">
+      <p className="muted mb-3 text-sm">
+        A copy of your account, to keep or to take elsewhere. The JSON file holds everything (projects, sections, tasks, suggestions,
+        conversations) and can be imported again; the CSV and iCalendar files hold your tasks.
+      </p>
+      <ul className="flex flex-wrap gap-2" aria-label="Downloads">
+        <li>
+          <a className={link} href="/api/export?format=json" download>
+            Everything as JSON
+          </a>
+        </li>
+        <li>
+          <a className={link} href="/api/export?format=csv" download>
+            Tasks as CSV
+          </a>
+        </li>
+        <li>
+          <a className={link} href="/api/export?format=ics" download>
+            Tasks as iCalendar
+          </a>
+        </li>
+      </ul>
+      <p className="muted mt-3 text-sm">
+        Programs can read the JSON file by its{" "}
+        <a className="text-indigo-700 underline underline-offset-2 dark:text-indigo-300" href="/api/export/schema.json">
+          JSON Schema
+        </a>
+        .
+      </p>
     </Section>
   );
 }

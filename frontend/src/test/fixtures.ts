@@ -1,4 +1,4 @@
-import type { Project, Section, Task } from "../api/types";
+import type { Import, ImportPreview, Project, Section, Task } from "../api/types";
 
 let next = 100;
 
@@ -55,6 +55,35 @@ export function makeSection(over: Partial<Section> = {}): Section {
     created_at: "2026-05-01T00:00:00Z",
     updated_at: "2026-05-01T00:00:00Z",
     version: 1,
+    ...over,
+  };
+}
+
+/** An uploaded import, previewed; `preview` and `over` set the rest. */
+export function makeImport(over: Partial<Import> = {}, preview: Partial<ImportPreview> = {}): Import {
+  const counts: ImportPreview = {
+    tasks: 3,
+    projects: 1,
+    sections: 1,
+    subtasks: 1,
+    recurring: 1,
+    completed: 0,
+    project_names: ["Groceries"],
+    not_understood: [],
+    not_understood_count: 0,
+    ...preview,
+  };
+  return {
+    id: "0b7e6f57-3c1a-4d2e-9a8b-5f0c1d2e3f40",
+    format: "todoist",
+    file_name: "Groceries.csv",
+    status: "previewed",
+    preview: counts,
+    progress: { processed: 0, total: counts.tasks },
+    result: null,
+    problem: null,
+    created_at: "2026-05-01T00:00:00Z",
+    updated_at: "2026-05-01T00:00:00Z",
     ...over,
   };
 }

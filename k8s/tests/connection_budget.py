@@ -6,8 +6,9 @@ string (Spin 3.6.3's factor-outbound-pg: the constant CONNECTION_POOL_SIZE, not
 a setting), and every component of spin.toml uses the same one. So the app's
 pods can open (pods + rolling-update surge) x 64 connections; the migrations
 Job and the agents' CronJob run one command-trigger instance each, which holds
-one `Db::connect` at a time. With PgBouncer in front, the server sees only
-PgBouncer's pools instead, and PgBouncer must accept all the app's clients.
+one `Db::connect` at a time, and the import CronJob's instance holds two. With
+PgBouncer in front, the server sees only PgBouncer's pools instead, and
+PgBouncer must accept all the app's clients.
 
 Run as a script on rendered overlays (scripts/k8s-check.sh), it prints one
 budget line per overlay; k8s/tests/test_connection_budget.py fails an overlay
@@ -30,9 +31,14 @@ SPIN_POOL = 64
 # session-level advisory lock, the pass's transaction).
 MIGRATIONS_CONNECTIONS = 1
 AGENT_CONNECTIONS = 1
+# Two: components/import-run hands crates/imports' job two Db::connect handles,
+# one for the import's transaction, one that publishes its progress while that
+# transaction is open.
+IMPORT_CONNECTIONS = 2
 # PostgreSQL's superuser_reserved_connections (3 by default), which the app's
 # role can never use, plus 7 for people and tools: psql sessions, a pg_dump, a
-# metrics exporter, a pass started by hand (kubectl create job --from=cronjob/...).
+# metrics exporter, a pass or an import run started by hand
+# (kubectl create job --from=cronjob/...).
 RESERVE = 10
 # PostgreSQL's max_connections when nothing sets it.
 POSTGRES_DEFAULT = 100
@@ -71,6 +77,7 @@ class Budget:
     app_surge: int
     migrations: int
     agents: int
+    imports: int
     reserve: int = RESERVE
     pooler: Pooler | None = None
 
@@ -82,7 +89,7 @@ class Budget:
     @property
     def server(self) -> int:
         front = self.pooler.server if self.pooler else self.clients
-        return front + self.migrations + self.agents + self.reserve
+        return front + self.migrations + self.agents + self.imports + self.reserve
 
     @property
     def fits(self) -> bool:
@@ -90,7 +97,10 @@ class Budget:
         return self.server <= self.max_connections and clients_fit
 
     def line(self) -> str:
-        rest = f"+ {self.migrations} migrations + {self.agents} agents + {self.reserve} reserve"
+        rest = (
+            f"+ {self.migrations} migrations + {self.agents} agents + {self.imports} imports"
+            f" + {self.reserve} reserve"
+        )
         sign = "≤" if self.server <= self.max_connections else ">"
         app = f"({self.app_pods} + {self.app_surge} surge) × {SPIN_POOL}"
         if self.pooler is None:
@@ -105,12 +115,13 @@ class Budget:
 
     def explain(self) -> str:
         """The arithmetic, where each number comes from, and what to change."""
-        fixed = self.migrations + self.agents + self.reserve
+        fixed = self.migrations + self.agents + self.imports + self.reserve
         lines = [
             self.line(),
             f"  max_connections {self.max_connections}: {self.max_connections_from}",
             f"  app pods {self.app_pods}: {self.app_pods_from}; surge {self.app_surge}: rolling update, maxSurge 25 % rounded up",
             f"  {SPIN_POOL} per pod: Spin's pool per process; {self.migrations} migrations Job, {self.agents} agents CronJob,"
+            f" {self.imports} imports CronJob ({IMPORT_CONNECTIONS} per run),"
             f" {self.reserve} reserve (superuser_reserved_connections 3 + 7 for people and tools)",
         ]
         if self.pooler is None:
@@ -126,7 +137,10 @@ class Budget:
         return "\n".join(lines)
 
 
-def max_replicas_for(max_connections: int, fixed: int = MIGRATIONS_CONNECTIONS + AGENT_CONNECTIONS + RESERVE) -> int:
+FIXED = MIGRATIONS_CONNECTIONS + AGENT_CONNECTIONS + IMPORT_CONNECTIONS + RESERVE
+
+
+def max_replicas_for(max_connections: int, fixed: int = FIXED) -> int:
     """The largest maxReplicas whose pods, surge included, fit max_connections (0: not even one)."""
     n = 0
     while (n + 1 + surge_of(n + 1)) * SPIN_POOL + fixed <= max_connections:
@@ -198,17 +212,22 @@ def app_pods(docs: list[dict]) -> tuple[int, str]:
     return int(app["spec"].get("replicas", 1)), "SpinApp/taskspin replicas (no autoscaling)"
 
 
-def agent_runs(cron: dict) -> int:
-    """Passes that can hold a connection at once."""
+def cron_runs(cron: dict) -> int:
+    """Runs of a CronJob (agents' passes, import runs) that can hold connections at once."""
     policy = cron["spec"].get("concurrencyPolicy", "Allow")
     if policy == "Forbid":
         return 1
     if policy == "Replace":
         return 2  # the replaced pass can still be shutting down
     raise BudgetError(
-        f"CronJob/{cron['metadata']['name']}: concurrencyPolicy {policy} lets passes pile up without bound;"
-        " use Forbid (a pass still running when the next is due makes the next one skip)"
+        f"CronJob/{cron['metadata']['name']}: concurrencyPolicy {policy} lets runs pile up without bound;"
+        " use Forbid (a run still going when the next is due makes the next one skip)"
     )
+
+
+def cron_connections(cron: dict, per_pod: int) -> int:
+    """A CronJob's connections: runs at once × pods per run (parallelism) × each pod's connections."""
+    return cron_runs(cron) * int(cron["spec"]["jobTemplate"]["spec"].get("parallelism", 1)) * per_pod
 
 
 def env_value(docs: list[dict], env: dict[str, dict], key: str) -> str | None:
@@ -276,10 +295,12 @@ def budget(overlay: str, docs: list[dict]) -> Budget:
     pods, pods_from = app_pods(docs)
     job = find(docs, "Job", "taskspin-migrate")
     cron = find(docs, "CronJob", "taskspin-agent")
-    if job is None or cron is None:
-        raise BudgetError("the migrations Job or the agents' CronJob is missing")
+    imports_cron = find(docs, "CronJob", "taskspin-import")
+    if job is None or cron is None or imports_cron is None:
+        raise BudgetError("the migrations Job, the agents' CronJob or the import CronJob is missing")
     migrations = int(job["spec"].get("parallelism", 1)) * MIGRATIONS_CONNECTIONS
-    agents = agent_runs(cron) * int(cron["spec"]["jobTemplate"]["spec"].get("parallelism", 1)) * AGENT_CONNECTIONS
+    agents = cron_connections(cron, AGENT_CONNECTIONS)
+    imports = cron_connections(imports_cron, IMPORT_CONNECTIONS)
     pooler = pooler_of(docs)
     if pooler is not None:
         migrate_env = {e["name"]: e for c in pod_spec(job)["containers"] for e in c.get("env", [])}
@@ -291,7 +312,9 @@ def budget(overlay: str, docs: list[dict]) -> Budget:
         app_vars = {v["name"]: v for v in find(docs, "SpinApp", "taskspin")["spec"].get("variables", [])}
         if app_vars.get("db_host", {}).get("value") != POOLER:
             pooler = None  # deployed but unused: the app's connections go to the server
-    return Budget(overlay, max_connections, max_from, pods, pods_from, surge_of(pods), migrations, agents, pooler=pooler)
+    return Budget(
+        overlay, max_connections, max_from, pods, pods_from, surge_of(pods), migrations, agents, imports, pooler=pooler
+    )
 
 
 def main(paths: list[str]) -> int:

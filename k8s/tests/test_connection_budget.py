@@ -54,7 +54,10 @@ def test_an_overlay_over_budget_fails_with_its_arithmetic(rendered):
     cb.find(docs, "HorizontalPodAutoscaler", "taskspin")["spec"]["maxReplicas"] = 20
     b = cb.budget("k8s/overlays/production", docs)
     assert not b.fits
-    assert "(20 + 5 surge) × 64 + 1 migrations + 1 agents + 10 reserve = 1612 > max_connections 1000" in b.explain()
+    assert (
+        "(20 + 5 surge) × 64 + 1 migrations + 1 agents + 2 imports + 10 reserve = 1614 > max_connections 1000"
+        in b.explain()
+    )
     assert "maxReplicas ≤ 12" in b.explain()
 
 
@@ -69,7 +72,7 @@ def test_postgres_default_max_connections_does_not_fit_one_pod(rendered):
 def test_a_pooler_over_budget_fails(rendered):
     docs = copy.deepcopy(rendered["production-pgbouncer"].docs)
     cb.find(docs, "Deployment", cb.POOLER)["spec"]["replicas"] = 5
-    assert not cb.budget("k8s/overlays/production-pgbouncer", docs).fits, "6 × 20 + 12 > 100"
+    assert not cb.budget("k8s/overlays/production-pgbouncer", docs).fits, "6 × 20 + 14 > 100"
     docs = copy.deepcopy(rendered["production-pgbouncer"].docs)
     cb.find(docs, "HorizontalPodAutoscaler", "taskspin")["spec"]["maxReplicas"] = 20
     b = cb.budget("k8s/overlays/production-pgbouncer", docs)
@@ -107,10 +110,30 @@ def test_the_migrations_never_go_through_the_pooler(rendered):
         cb.budget("k8s/overlays/production-pgbouncer", docs)
 
 
-def test_overlapping_agent_passes_fail(rendered):
+@pytest.mark.parametrize("cronjob", ["taskspin-agent", "taskspin-import"])
+def test_overlapping_cronjob_runs_fail(rendered, cronjob):
     docs = copy.deepcopy(rendered["production"].docs)
-    cb.find(docs, "CronJob", "taskspin-agent")["spec"]["concurrencyPolicy"] = "Allow"
+    cb.find(docs, "CronJob", cronjob)["spec"]["concurrencyPolicy"] = "Allow"
     with pytest.raises(cb.BudgetError, match="Forbid"):
+        cb.budget("k8s/overlays/production", docs)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_import_cronjob_counts_its_runs_connections(rendered, overlay):
+    """One run at a time (Forbid), 2 connections each; a CronJob running
+    pods in parallel, or a Replace policy, counts more."""
+    assert budget_of(rendered, overlay).imports == cb.IMPORT_CONNECTIONS == 2
+    docs = copy.deepcopy(rendered[overlay].docs)
+    cron = cb.find(docs, "CronJob", "taskspin-import")
+    cron["spec"]["jobTemplate"]["spec"]["parallelism"] = 3
+    assert cb.budget(overlay, docs).imports == 3 * 2
+    cron["spec"]["concurrencyPolicy"] = "Replace"
+    assert cb.budget(overlay, docs).imports == 2 * 3 * 2
+
+
+def test_the_import_cronjob_is_budgeted(rendered):
+    docs = [d for d in rendered["production"].docs if (d["kind"], d["metadata"]["name"]) != ("CronJob", "taskspin-import")]
+    with pytest.raises(cb.BudgetError, match="import CronJob is missing"):
         cb.budget("k8s/overlays/production", docs)
 
 
@@ -138,13 +161,29 @@ def source(*paths: str) -> str:
     return "".join(p.read_text() for path in paths for p in sorted((REPO / path).rglob("*.rs")))
 
 
-def test_the_command_apps_hold_one_connection_each():
-    """MIGRATIONS_CONNECTIONS and AGENT_CONNECTIONS as the code has them: one
-    Db::connect in each command, none in the crates they hand it to."""
-    opens = re.compile(r"Db::connect\(|Connection::open\(")
-    assert len(opens.findall(source("components/migrate"))) == cb.MIGRATIONS_CONNECTIONS
-    assert len(opens.findall(source("components/agent-run"))) == cb.AGENT_CONNECTIONS
-    assert not opens.findall(source("crates/migrations", "crates/agents")), "a second connection: update the budget"
+OPENS = re.compile(r"Db::connect\(|Connection::open\(")
+
+
+@pytest.mark.parametrize(
+    "command, crate, connections",
+    [
+        ("components/migrate", "crates/migrations", cb.MIGRATIONS_CONNECTIONS),
+        ("components/agent-run", "crates/agents", cb.AGENT_CONNECTIONS),
+        ("components/import-run", "crates/imports", cb.IMPORT_CONNECTIONS),
+    ],
+)
+def test_the_command_apps_hold_the_connections_budgeted(command, crate, connections):
+    """MIGRATIONS_CONNECTIONS, AGENT_CONNECTIONS and IMPORT_CONNECTIONS as the
+    code has them: the Db::connect calls of each command and of the crate it
+    runs (one each for the migrations and the agents, in the command; two for
+    the imports, in crates/imports' job, which the command calls)."""
+    if not (REPO / command).is_dir():
+        pytest.fail(f"{command} does not exist: the budget counts its connections from its source")
+    found = len(OPENS.findall(source(command, crate)))
+    assert found == connections, f"{command} and {crate} open {found} connections, the budget counts {connections}"
+
+
+def test_the_command_apps_lock_as_the_docs_say():
     # The lock the pooler must not see (docs/deploy.md): session-level in the
     # migrations, transaction-level in the agents' pass.
     assert "pg_advisory_lock(" in source("crates/migrations")

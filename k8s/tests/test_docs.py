@@ -33,6 +33,10 @@ REQUIRED_ROWS = {
     ("CronJob/taskspin-agent", "spec.schedule"),
     ("CronJob/taskspin-agent", "spec.concurrencyPolicy"),
     ("CronJob/taskspin-agent", "spec.jobTemplate.spec.template.spec.runtimeClassName"),
+    ("CronJob/taskspin-import", "spec.schedule"),
+    ("CronJob/taskspin-import", "spec.concurrencyPolicy"),
+    ("CronJob/taskspin-import", "spec.jobTemplate.spec.activeDeadlineSeconds"),
+    ("CronJob/taskspin-import", "spec.jobTemplate.spec.template.spec.runtimeClassName"),
     ("Job/taskspin-migrate", "spec.template.spec.runtimeClassName"),
 }
 
@@ -126,15 +130,25 @@ def test_commands_install_the_versions_the_table_names():
     assert versions(r"--version ([\d.]+) \\\n  --wait \\\n  oci://ghcr.io/spinframework/charts/runtime-class-manager") == {rcm}
 
 
+# Each Spin manifest and the image the overlays' `images:` name for it.
+APPS = (
+    ("spin.toml", "taskspin"),
+    ("spin-migrate.toml", "taskspin-migrate"),
+    ("spin-agent.toml", "taskspin-agent"),
+    ("spin-import.toml", "taskspin-import"),
+)
+
+
 def test_docs_push_each_app_from_its_manifest():
-    for manifest, image in (
-        ("spin.toml", "taskspin"),
-        ("spin-migrate.toml", "taskspin-migrate"),
-        ("spin-agent.toml", "taskspin-agent"),
-    ):
-        assert re.search(rf"spin registry push .*-f {re.escape(manifest)} \"\$REGISTRY/{image}:\$TAG\"", DOCS), (
-            f"docs/deploy.md never pushes {manifest} as {image}"
-        )
+    """Every block that pushes the app pushes all of them, from one build and
+    under one tag (the overlays move all their newTags together)."""
+    blocks = [b for b in re.findall(r"```sh\n(.*?)```", DOCS, re.S) if "spin registry push" in b]
+    assert len(blocks) >= 4, "docs/deploy.md: the pushes of the first install and of an upgrade, twice"
+    for block in blocks:
+        for manifest, image in APPS:
+            assert re.search(rf"spin registry push .*-f {re.escape(manifest)} \"\$REGISTRY/{image}:\$TAG\"", block), (
+                f"docs/deploy.md: a block pushes without {manifest} as {image}:\n{block}"
+            )
 
 
 def test_docs_build_the_web_app_before_pushing_it():

@@ -38,6 +38,7 @@ def test_overlays_render_the_expected_resources(rendered):
         "Ingress/taskspin",
         "Job/taskspin-migrate",
         "CronJob/taskspin-agent",
+        "CronJob/taskspin-import",
         "NetworkPolicy/taskspin-default-deny",
         "NetworkPolicy/taskspin-app",
     }
@@ -174,10 +175,19 @@ def test_plain_http_only_where_the_app_is_served_over_plain_http(rendered):
     assert rendered["development"].configmap("taskspin-config")["data"]["db_sslmode"] == "disable"
 
 
+# The command-trigger apps (kind, name, image): each its own Spin manifest
+# and image, its pods labelled app.kubernetes.io/name=<name>.
+COMMAND_WORKLOADS = (
+    ("Job", "taskspin-migrate", "taskspin-migrate"),
+    ("CronJob", "taskspin-agent", "taskspin-agent"),
+    ("CronJob", "taskspin-import", "taskspin-import"),
+)
+
+
 def test_spin_workloads_run_with_the_spin_runtime_class(rendered):
     for overlay in OVERLAYS:
         r = rendered[overlay]
-        for kind, name, image in (("Job", "taskspin-migrate", "taskspin-migrate"), ("CronJob", "taskspin-agent", "taskspin-agent")):
+        for kind, name, image in COMMAND_WORKLOADS:
             spec = pod_spec(r.one(kind, name))
             assert spec["runtimeClassName"] == "wasmtime-spin-v2", f"{overlay} {kind}/{name}"
             assert spec["restartPolicy"] == "Never"
@@ -189,14 +199,30 @@ def test_spin_workloads_run_with_the_spin_runtime_class(rendered):
         assert re.fullmatch(r"[^/\s]+(/[^/\s]+)*/taskspin:[\w.-]+(@sha256:[0-9a-f]{64})?", app_image), app_image
 
 
-def test_agent_cronjob_schedule(rendered):
-    for overlay in OVERLAYS:
-        cron = rendered[overlay].one("CronJob", "taskspin-agent")["spec"]
-        assert cron["schedule"] == "*/5 * * * *"
-        assert cron["concurrencyPolicy"] == "Forbid"
-        job = cron["jobTemplate"]["spec"]
+@pytest.mark.parametrize(
+    "name, schedule, period, deadline",
+    [
         # A pass must end before the next one is due.
-        assert job["activeDeadlineSeconds"] < 300
+        ("taskspin-agent", "*/5 * * * *", 300, range(1, 300)),
+        # An import of 50,000 tasks takes minutes: at least 15 of them (a run
+        # still going when the next is due makes that one skip, Forbid).
+        ("taskspin-import", "* * * * *", 60, range(900, 3601)),
+    ],
+)
+def test_cronjob_schedule(rendered, name, schedule, period, deadline):
+    for overlay in OVERLAYS:
+        cron = rendered[overlay].one("CronJob", name)["spec"]
+        assert cron["schedule"] == schedule, f"{overlay} CronJob/{name}"
+        assert cron["timeZone"] == "Etc/UTC"
+        assert cron["concurrencyPolicy"] == "Forbid"
+        # A late start never runs into the next scheduled one.
+        assert 0 < cron["startingDeadlineSeconds"] < period, f"{overlay} CronJob/{name}"
+        assert cron["successfulJobsHistoryLimit"] > 0 and cron["failedJobsHistoryLimit"] > 0
+        job = cron["jobTemplate"]["spec"]
+        assert job["activeDeadlineSeconds"] in deadline, f"{overlay} CronJob/{name}: {job['activeDeadlineSeconds']}"
+        # No retries: the next run is at most one period away.
+        assert job["backoffLimit"] == 0
+        assert job.get("parallelism", 1) == 1
 
 
 def test_only_the_app_reaches_the_database(rendered):
@@ -209,6 +235,7 @@ def test_only_the_app_reaches_the_database(rendered):
         {"core.spinkube.dev/app-name": "taskspin"},
         {"app.kubernetes.io/name": "taskspin-migrate"},
         {"app.kubernetes.io/name": "taskspin-agent"},
+        {"app.kubernetes.io/name": "taskspin-import"},
     ]
     assert all("namespaceSelector" not in peer for peer in rule["from"])
     assert rule["ports"] == [{"protocol": "TCP", "port": 5432}]
@@ -227,10 +254,41 @@ def test_only_the_app_reaches_the_database(rendered):
             json.dumps({"matchLabels": {"core.spinkube.dev/app-name": "taskspin"}}, sort_keys=True),
             json.dumps({"matchLabels": {"app.kubernetes.io/name": "taskspin-migrate"}}, sort_keys=True),
             json.dumps({"matchLabels": {"app.kubernetes.io/name": "taskspin-agent"}}, sort_keys=True),
+            json.dumps({"matchLabels": {"app.kubernetes.io/name": "taskspin-import"}}, sort_keys=True),
         }
         if r.get("Deployment", "taskspin-pgbouncer"):
             expected.add(json.dumps({"matchLabels": {"app.kubernetes.io/name": "taskspin-pgbouncer"}}, sort_keys=True))
         assert allowed == expected, overlay
+
+
+@pytest.mark.parametrize(
+    "kind, name, egress_ports",
+    [
+        ("Job", "taskspin-migrate", {5432}),
+        # The model API and the push services, on 443 (below).
+        ("CronJob", "taskspin-agent", {5432, 443}),
+        # The files it imports are in the database: PostgreSQL only.
+        ("CronJob", "taskspin-import", {5432}),
+    ],
+)
+def test_each_command_workloads_policy_selects_its_pods(rendered, kind, name, egress_ports):
+    """The NetworkPolicy named after the workload selects its pods (the pod
+    template's labels), and PostgreSQL's pods admit them (development)."""
+    for overlay in OVERLAYS:
+        r = rendered[overlay]
+        doc = r.one(kind, name)
+        template = doc["spec"]["jobTemplate"]["spec"]["template"] if kind == "CronJob" else doc["spec"]["template"]
+        labels = template["metadata"]["labels"]
+        policy = r.one("NetworkPolicy", name)["spec"]
+        selector = policy["podSelector"]["matchLabels"]
+        assert selector.items() <= labels.items(), f"{overlay}: NetworkPolicy/{name} {selector} misses {kind}/{name}'s pods {labels}"
+        assert set(policy["policyTypes"]) == {"Ingress", "Egress"} and not policy.get("ingress")
+        ports = {port["port"] for rule in policy.get("egress", []) for port in rule.get("ports", [])}
+        assert ports == egress_ports, f"{overlay}: NetworkPolicy/{name} egress ports {ports}"
+        postgres = r.get("NetworkPolicy", "taskspin-postgres")
+        if postgres is not None:
+            peers = [peer["podSelector"]["matchLabels"] for rule in postgres["spec"]["ingress"] for peer in rule["from"]]
+            assert any(peer.items() <= labels.items() for peer in peers), f"{overlay}: PostgreSQL does not admit {kind}/{name}"
 
 
 def test_only_the_app_reaches_the_pooler(rendered):

@@ -12,7 +12,7 @@ import yaml
 
 from conftest import K8S, OVERLAYS, REPO, spin_manifest
 
-MANIFESTS = ("spin.toml", "spin-migrate.toml", "spin-agent.toml")
+MANIFESTS = ("spin.toml", "spin-migrate.toml", "spin-agent.toml", "spin-import.toml")
 # Names that hold secrets whether or not a Spin manifest says so yet.
 SECRET_WORDS = re.compile(r"password|passwd|secret|token|api_key|apikey|private_key|credential", re.I)
 

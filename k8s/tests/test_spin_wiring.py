@@ -1,11 +1,13 @@
 """The Kubernetes manifests follow the Spin manifests they run.
 
-Each test reads spin.toml, spin-migrate.toml and (once it exists)
-spin-agent.toml as they are when it runs, so a variable or component added
+Each test reads spin.toml, spin-migrate.toml, spin-agent.toml and
+spin-import.toml as they are when it runs, so a variable or component added
 there and not here fails `make k8s-check`.
 """
 
 from __future__ import annotations
+
+import json
 
 import pytest
 import yaml
@@ -15,6 +17,13 @@ from conftest import OVERLAYS, REPO, env_of, secret_example_keys, spin_manifest
 APP = spin_manifest("spin.toml")
 MIGRATE = spin_manifest("spin-migrate.toml")
 AGENT = spin_manifest("spin-agent.toml")
+# The CronJobs and the command-trigger apps they run: (Spin manifest, its
+# component, CronJob, container). Under `spin up`, spin.toml's cron trigger
+# runs the same work (components agent and import-job).
+CRON_APPS = (
+    ("spin-agent.toml", "agent-run", "taskspin-agent", "agent"),
+    ("spin-import.toml", "import-run", "taskspin-import", "import"),
+)
 
 
 def variables(manifest: dict) -> dict[str, dict]:
@@ -105,11 +114,23 @@ def test_spinapp_keeps_exactly_the_http_components(rendered):
         assert not set(kept) & (others - http), f"{where}: keeps a component of a non-HTTP trigger"
 
 
-def test_command_apps_have_only_command_triggers():
-    assert MIGRATE is not None, "spin-migrate.toml is missing"
-    assert trigger_components(MIGRATE) == {"command": {"migrate"}}
-    if AGENT is not None:
-        assert trigger_components(AGENT) == {"command": {"agent-run"}}
+@pytest.mark.parametrize(
+    "manifest_name, component",
+    [("spin-migrate.toml", "migrate"), *((m, c) for m, c, _, _ in CRON_APPS)],
+)
+def test_command_apps_have_only_command_triggers(manifest_name, component):
+    manifest = spin_manifest(manifest_name)
+    assert manifest is not None, f"{manifest_name} is missing"
+    assert trigger_components(manifest) == {"command": {component}}
+    [only] = manifest["component"]
+    assert only == component, f"{manifest_name}: one component, {component}"
+    built = manifest["component"][component]
+    assert built["source"] == f"target/wasm32-wasip2/release/{component}.wasm"
+    assert built["build"]["command"] == f"cargo build --target wasm32-wasip2 --release -p {component}"
+    # Each reaches PostgreSQL with its db_* variables.
+    assert "postgres://{{ db_host }}:{{ db_port }}" in built["allowed_outbound_hosts"]
+    declared = set(variables(manifest))
+    assert set(built.get("variables", {})) <= declared, f"{manifest_name}: a component variable is not declared"
 
 
 def check_env(where: str, manifest: dict, env: dict[str, dict]) -> None:
@@ -129,12 +150,32 @@ def test_migrations_job_gets_every_variable_of_spin_migrate_toml(rendered):
         check_env(f"{overlay} Job/taskspin-migrate", MIGRATE, env_of(job, "migrate"))
 
 
-def test_agent_cronjob_gets_every_variable_of_spin_agent_toml(rendered):
-    if AGENT is None:
-        pytest.skip("spin-agent.toml does not exist yet: nothing to compare the CronJob's variables with")
+@pytest.mark.parametrize("manifest_name, component, cronjob, container", CRON_APPS)
+def test_cronjob_gets_every_variable_of_its_spin_manifest(rendered, manifest_name, component, cronjob, container):
+    manifest = spin_manifest(manifest_name)
+    assert manifest is not None, f"{manifest_name} is missing: CronJob/{cronjob} runs it"
     for overlay in OVERLAYS:
-        cron = rendered[overlay].one("CronJob", "taskspin-agent")
-        check_env(f"{overlay} CronJob/taskspin-agent", AGENT, env_of(cron, "agent"))
+        cron = rendered[overlay].one("CronJob", cronjob)
+        check_env(f"{overlay} CronJob/{cronjob}", manifest, env_of(cron, container))
+
+
+DATABASE_VARIABLES = ("db_host", "db_port", "db_name", "db_user", "db_password", "db_sslmode")
+
+
+def test_every_command_workload_reaches_the_same_database(rendered):
+    """The Job and both CronJobs read the database's address and login from
+    the same places in every overlay (production: the Secret), so an import
+    lands in the database the migrations prepared."""
+    for overlay in OVERLAYS:
+        r = rendered[overlay]
+        envs = {
+            "Job/taskspin-migrate": env_of(r.one("Job", "taskspin-migrate"), "migrate"),
+            **{f"CronJob/{cronjob}": env_of(r.one("CronJob", cronjob), container) for _, _, cronjob, container in CRON_APPS},
+        }
+        for name in DATABASE_VARIABLES:
+            key = f"SPIN_VARIABLE_{name.upper()}"
+            found = {where: json.dumps(env.get(key), sort_keys=True) for where, env in envs.items()}
+            assert len(set(found.values())) == 1, f"{overlay}: {key} differs: {found}"
 
 
 def references(doc: dict):

@@ -108,7 +108,7 @@ test:
 	@$(MAKE) --no-print-directory -j3 -Oline test-prerequisites
 	$(STAGE) cargo-test scripts/with-postgres.sh scripts/cargo-test.sh --profile native $(NATIVE)
 
-# The date-sensitive suites (tasks, agents, assistant, push, calendar, the browser test)
+# The date-sensitive suites (tasks, agents, assistant, push, calendar, imports, the browser test)
 # with every clock, PostgreSQL's included, shifted a year and a half ahead and
 # to a leap day (libfaketime: Debian's `faketime`). MOMENTS picks other days.
 test-shifted-clock: build

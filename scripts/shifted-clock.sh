@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the date-sensitive suites (tasks, agents, assistant, push, calendar, and the browser
+# Runs the date-sensitive suites (tasks, agents, assistant, push, calendar, imports, and the browser
 # test with its date chips) with the whole world's clock shifted through
 # libfaketime: a throwaway PostgreSQL cluster, spinhost, the test binaries,
 # node and chromium all see the same shifted wall clock (monotonic clocks stay
@@ -58,7 +58,7 @@ for line in sys.stdin:
         print(message["executable"])')
 [ -x "$binary" ] || { echo "shifted-clock: no integration test binary; run make build" >&2; exit 1; }
 # The date-sensitive suites, as test-name filters.
-suites=(tasks:: agents:: assistant:: push:: calendar:: e2e::)
+suites=(tasks:: agents:: assistant:: push:: calendar:: imports:: e2e::)
 
 # Each moment in a world of its own (its own cluster, host and browser), side
 # by side; each line of output names its moment.

@@ -82,7 +82,8 @@ pub fn write(db: &Db, user_id: &str, origin: &str, out: &mut dyn Write) -> Resul
         .expect("query_one has a row")
         .get("document")?;
     // The head is an object: the lists go in before its closing brace.
-    out.write_all(head.trim_end().trim_end_matches('}').as_bytes())?;
+    let open = head.trim_end().strip_suffix('}').unwrap_or(&head);
+    out.write_all(open.as_bytes())?;
     for (name, table, select) in [
         ("tasks", &TASKS, TASK),
         ("suggestions", &SUGGESTIONS, SUGGESTION),

@@ -21,6 +21,7 @@ struct Owned {
     token: String,
     conversation: String,
     push_subscription: i64,
+    import: String,
 }
 
 async fn ann_owns(app: &TestApp, push: &PushService, ann: &Account) -> Owned {
@@ -64,6 +65,15 @@ async fn ann_owns(app: &TestApp, push: &PushService, ann: &Account) -> Owned {
             .await,
     )
     .await;
+    let import = body(
+        ann.client
+            .post(ann.url("/api/imports?name=Secret.csv"))
+            .body("TYPE,CONTENT,PRIORITY,INDENT\ntask,Ann's secret import,4,1\n")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     // Her calendar feed exists: Bob's guesses must not find it.
     assert_eq!(ann.post("/api/calendar/feed").await.status(), 201);
     Owned {
@@ -75,6 +85,7 @@ async fn ann_owns(app: &TestApp, push: &PushService, ann: &Account) -> Owned {
         token_id: created["id"].as_i64().unwrap(),
         token: created["token"].as_str().unwrap().to_owned(),
         conversation: chat["conversation_id"].as_str().unwrap().to_owned(),
+        import: import["id"].as_str().expect("an import").to_owned(),
     }
 }
 
@@ -105,6 +116,8 @@ fn with_anns_id(path: &str, owned: &Owned) -> String {
         (owned.conversation.clone(), "{conversation_id}")
     } else if path.starts_with("/api/push/subscriptions/{id}") {
         (owned.push_subscription.to_string(), "{id}")
+    } else if path.starts_with("/api/imports/{import_id}") {
+        (owned.import.clone(), "{import_id}")
     } else if path == "/api/calendar/feed/{file}" {
         // The feed's secret is its credential, whoever holds it (a calendar
         // app has no session): the id Bob can try is a guess.
@@ -171,6 +184,10 @@ async fn another_users_ids_answer_404_on_every_endpoint_and_change_nothing() {
     }
 
     // Ann's things are as they were.
+    assert_eq!(
+        ann.get(&format!("/api/imports/{}", owned.import)).await["status"],
+        "previewed"
+    );
     assert_eq!(
         ann.get(&format!("/api/tasks/{}", owned.task)).await,
         task_before

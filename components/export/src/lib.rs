@@ -49,10 +49,7 @@ fn export(request: &Request) -> ApiResult<Reply> {
     let db = Db::connect()?;
     let auth = taskspin_accounts::authenticate(&db, request)?;
     // Begun before the head is sent: an unavailable database is still a 503.
-    let export = Export::begin(db, &auth.user.id).map_err(|error| match error {
-        taskspin_export::Error::Db(error) => taskspin_http::ApiError::from(error),
-        other => taskspin_http::ApiError::internal(other),
-    })?;
+    let export = Export::begin(db, &auth.user.id)?;
     let origin = taskspin_http::origin(request);
     let mut headers = vec![
         ("content-type".to_owned(), format.content_type().to_owned()),

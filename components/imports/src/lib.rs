@@ -2,11 +2,10 @@
 //! export) is uploaded as the request body, read at once for its preview,
 //! and imported by a job once the person confirms it.
 
-use chrono::{Utc, Weekday};
+use chrono::Utc;
 use spin_sdk::http::{Params, Request, Response};
 use spin_sdk::http_component;
 use taskspin_accounts::signed_in;
-use taskspin_domain::zone::Zone;
 use taskspin_http::{ApiResult, Problem, Routes, json};
 use taskspin_imports::store::{self, Change, ImportList, Stored};
 use taskspin_imports::{Context, Format, MAX_FILE_BYTES, Unreadable};
@@ -70,9 +69,8 @@ fn upload(request: Request, _: Params) -> ApiResult {
         let now = Utc::now();
         let context = Context {
             now,
-            zone: Zone::named(&auth.user.time_zone).unwrap_or(Zone::UTC),
-            week_start: taskspin_domain::account::week_start(auth.user.week_start)
-                .unwrap_or(Weekday::Mon),
+            zone: auth.user.time_zone(),
+            week_start: auth.user.week_start(),
             file_name: file_name.clone(),
         };
         let (format, plan) =
@@ -122,8 +120,8 @@ fn show(request: Request, params: Params) -> ApiResult {
 fn confirm(request: Request, params: Params) -> ApiResult {
     signed_in(&request, |db, auth| {
         match store::confirm(db, &auth.user.id, params.get("id").unwrap_or_default())? {
-            Change::Done(Some(import)) => json(202, &import),
-            Change::Done(None) | Change::NotFound => Err(not_found().into()),
+            Change::Done(import) => json(202, &import),
+            Change::NotFound => Err(not_found().into()),
             Change::Conflict(_) => {
                 Err(Problem::new(409, "This import failed: upload the file again.").into())
             }
@@ -134,7 +132,7 @@ fn confirm(request: Request, params: Params) -> ApiResult {
 fn discard(request: Request, params: Params) -> ApiResult {
     signed_in(&request, |db, auth| {
         match store::discard(db, &auth.user.id, params.get("id").unwrap_or_default())? {
-            Change::Done(_) => Ok(Response::new(204, ())),
+            Change::Done(()) => Ok(Response::new(204, ())),
             Change::NotFound => Err(not_found().into()),
             Change::Conflict(import) => Err(Problem::new(
                 409,

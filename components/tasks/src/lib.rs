@@ -5,7 +5,7 @@ use spin_sdk::http::{Params, Request, Response};
 use spin_sdk::http_component;
 use taskspin_accounts::{Authenticated, signed_in};
 use taskspin_domain::quick_add::{self, ParseContext, QuickAdd};
-use taskspin_domain::{Errors, FieldError, account};
+use taskspin_domain::{Errors, FieldError};
 use taskspin_http::{ApiResult, Problem, Routes, if_match, json, json_body};
 use taskspin_projects::{Mention, Projects};
 use taskspin_tasks::requests::{BulkCompleted, BulkDeleted, Ids, QuickText};
@@ -110,7 +110,7 @@ fn parse_text(request: &Request, tasks: &Tasks, auth: &Authenticated) -> ApiResu
     let context = ParseContext {
         now: chrono::Utc::now(),
         tz: auth.user.time_zone(),
-        week_start: account::week_start(auth.user.week_start).unwrap_or(chrono::Weekday::Mon),
+        week_start: auth.user.week_start(),
     };
     let quick_add = quick_add::parse(&body.text, &context);
     let projects = Projects::new(tasks.db(), &auth.user.id);

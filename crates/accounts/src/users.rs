@@ -35,6 +35,12 @@ impl User {
         Zone::named(&self.time_zone).unwrap_or(Zone::UTC)
     }
 
+    /// The first day of the person's week (Monday when the stored day is
+    /// out of range).
+    pub fn week_start(&self) -> chrono::Weekday {
+        taskspin_domain::account::week_start(self.week_start).unwrap_or(chrono::Weekday::Mon)
+    }
+
     pub fn find(db: &Db, id: &str) -> taskspin_db::Result<Option<Self>> {
         let rows = db.query(
             &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"),

@@ -16,7 +16,7 @@ use taskspin_domain::zone::Zone;
 use crate::Error;
 use crate::pages::{self, TASKS};
 
-const SELECT: &str = "t.title, t.description, t.priority, t.tags, t.parent_id, t.version,
+const SELECT: &str = "t.id, t.title, t.description, t.priority, t.tags, t.parent_id, t.version,
     t.due_at AT TIME ZONE 'UTC' AS due_at, t.due_date, t.recurrence,
     t.completed_at AT TIME ZONE 'UTC' AS completed_at, t.updated_at AT TIME ZONE 'UTC' AS updated_at,
     t.created_at AT TIME ZONE 'UTC' AS created_at";
@@ -40,7 +40,7 @@ pub fn write(db: &Db, user_id: &str, origin: &str, out: &mut dyn Write) -> Resul
         b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Taskspin//Export//EN\r\nX-WR-CALNAME:Taskspin\r\n",
     )?;
     pages::each_row(db, user_id, &TASKS, SELECT, |row| {
-        let id: i64 = row.get::<String>("page_id")?.parse().unwrap_or_default();
+        let id: i64 = row.get("id")?;
         let at = |column: &str| -> Result<Option<DateTime<Utc>>, Error> {
             Ok(row
                 .get::<Option<NaiveDateTime>>(column)?

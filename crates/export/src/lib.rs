@@ -78,7 +78,7 @@ pub struct Export {
 impl Export {
     /// Opens the snapshot; call before the response's head is sent, so
     /// that a database that is away is still a 503.
-    pub fn begin(db: Db, user_id: &str) -> Result<Self, Error> {
+    pub fn begin(db: Db, user_id: &str) -> taskspin_db::Result<Self> {
         db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &[])?;
         Ok(Self {
             db,

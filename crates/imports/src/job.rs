@@ -32,11 +32,9 @@ struct Claimed {
     id: String,
     user_id: String,
     format: Format,
-    file_name: String,
     source: Vec<u8>,
-    read_at: NaiveDateTime,
-    zone: Zone,
-    week_start: Weekday,
+    /// The file's name and its owner's calendar, as of the preview.
+    context: Context,
 }
 
 /// [`run_waiting`] on two connections of the component's own database.
@@ -89,11 +87,13 @@ fn claim(db: &Db) -> taskspin_db::Result<Option<Claimed>> {
             column: "format".into(),
             message: format!("unknown format {format}"),
         })?,
-        file_name: row.get("file_name")?,
         source: row.get("source")?,
-        read_at: row.get("read_at")?,
-        zone: Zone::named(&row.get::<String>("time_zone")?).unwrap_or(Zone::UTC),
-        week_start: taskspin_domain::account::week_start(week_start).unwrap_or(Weekday::Mon),
+        context: Context {
+            now: row.get::<NaiveDateTime>("read_at")?.and_utc(),
+            zone: Zone::named(&row.get::<String>("time_zone")?).unwrap_or(Zone::UTC),
+            week_start: taskspin_domain::account::week_start(week_start).unwrap_or(Weekday::Mon),
+            file_name: row.get("file_name")?,
+        },
     }))
 }
 
@@ -101,13 +101,7 @@ fn claim(db: &Db) -> taskspin_db::Result<Option<Claimed>> {
 /// a database that went away is the caller's error (the import is taken
 /// over later).
 fn run(db: &Db, progress: &Db, claimed: Claimed) -> taskspin_db::Result<()> {
-    let context = Context {
-        now: claimed.read_at.and_utc(),
-        zone: claimed.zone,
-        week_start: claimed.week_start,
-        file_name: claimed.file_name.clone(),
-    };
-    let plan = match read::read(&claimed.source, Some(claimed.format), &context) {
+    let plan = match read::read(&claimed.source, Some(claimed.format), &claimed.context) {
         Ok((_, plan)) => plan,
         Err(unreadable) => {
             return fail(

@@ -40,6 +40,30 @@ pub struct PlannedProject {
     pub local_id: Option<i64>,
 }
 
+impl PlannedProject {
+    /// The section with this source id, created on first use; its name is
+    /// made valid (1 to 100 characters).
+    pub fn section(&mut self, source_id: &str, name: &str) -> &mut PlannedSection {
+        let index = match self.sections.iter().position(|s| s.source_id == source_id) {
+            Some(index) => index,
+            None => {
+                let name = shortened(name.trim(), taskspin_domain::project::NAME_MAX_CHARS - 1);
+                self.sections.push(PlannedSection {
+                    source_id: source_id.to_owned(),
+                    name: if name.is_empty() {
+                        "Section".to_owned()
+                    } else {
+                        name
+                    },
+                    local_id: None,
+                });
+                self.sections.len() - 1
+            }
+        };
+        &mut self.sections[index]
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedSection {
     pub source_id: String,
@@ -89,7 +113,7 @@ impl PlannedTask {
 
 /// A line (or an iCalendar component, by its first line) the import skips
 /// in part or in whole, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct NotUnderstood {
     /// 1-based, in the file as uploaded.
     pub line: usize,
@@ -111,17 +135,8 @@ pub struct Preview {
     /// The projects' names, in the file's order (the Inbox is not listed).
     pub project_names: Vec<String>,
     /// The first 50 of them.
-    #[schema(value_type = Vec<NotUnderstood>)]
-    pub not_understood: Vec<NotUnderstoodRecord>,
+    pub not_understood: Vec<NotUnderstood>,
     pub not_understood_count: usize,
-}
-
-/// [`NotUnderstood`] as stored with the preview.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct NotUnderstoodRecord {
-    pub line: usize,
-    pub text: String,
-    pub reason: String,
 }
 
 impl Plan {
@@ -138,15 +153,7 @@ impl Plan {
                 .filter(|t| t.completed_at.is_some())
                 .count(),
             project_names: self.projects.iter().map(|p| p.name.clone()).collect(),
-            not_understood: self
-                .not_understood
-                .iter()
-                .map(|n| NotUnderstoodRecord {
-                    line: n.line,
-                    text: n.text.clone(),
-                    reason: n.reason.clone(),
-                })
-                .collect(),
+            not_understood: self.not_understood.clone(),
             not_understood_count: self.not_understood_count,
         }
     }
@@ -242,28 +249,6 @@ impl Builder {
             }
         };
         &mut self.projects[index]
-    }
-
-    /// The section of `project` with this source id, created on first use.
-    pub fn section(&mut self, project: &str, source_id: &str, name: &str) -> String {
-        let project = self.project(project, project);
-        if !project.sections.iter().any(|s| s.source_id == source_id) {
-            let name = shortened(name.trim(), taskspin_domain::project::NAME_MAX_CHARS - 1);
-            project.sections.push(PlannedSection {
-                source_id: source_id.to_owned(),
-                name: if name.is_empty() {
-                    "Section".to_owned()
-                } else {
-                    name
-                },
-                local_id: None,
-            });
-        }
-        source_id.to_owned()
-    }
-
-    pub fn task_count(&self) -> usize {
-        self.tasks.len()
     }
 
     /// Adds a task read at `line`. Text beyond our limits is kept where it

@@ -229,8 +229,8 @@ pub fn list(db: &Db, user_id: &str) -> taskspin_db::Result<Vec<Import>> {
 }
 
 /// What confirming or discarding found.
-pub enum Change {
-    Done(Option<Box<Import>>),
+pub enum Change<T> {
+    Done(T),
     NotFound,
     /// The import is past the state the change needs.
     Conflict(Box<Import>),
@@ -238,7 +238,7 @@ pub enum Change {
 
 /// Queues a previewed import; confirming a queued, running or finished one
 /// again changes nothing.
-pub fn confirm(db: &Db, user_id: &str, id: &str) -> taskspin_db::Result<Change> {
+pub fn confirm(db: &Db, user_id: &str, id: &str) -> taskspin_db::Result<Change<Box<Import>>> {
     let Some(id_param) = uuid(id) else {
         return Ok(Change::NotFound);
     };
@@ -251,18 +251,18 @@ pub fn confirm(db: &Db, user_id: &str, id: &str) -> taskspin_db::Result<Change> 
         &[id_param, user(user_id)],
     )?;
     if let Some(row) = rows.first() {
-        return Ok(Change::Done(Some(Box::new(Import::from_row(&row)?))));
+        return Ok(Change::Done(Box::new(Import::from_row(&row)?)));
     }
     Ok(match get(db, user_id, id)? {
         None => Change::NotFound,
         Some(import) if import.status == Status::Failed => Change::Conflict(Box::new(import)),
-        Some(import) => Change::Done(Some(Box::new(import))),
+        Some(import) => Change::Done(Box::new(import)),
     })
 }
 
 /// Deletes an import that is not queued or running (its preview, or the
 /// record of a finished one; what it created stays).
-pub fn discard(db: &Db, user_id: &str, id: &str) -> taskspin_db::Result<Change> {
+pub fn discard(db: &Db, user_id: &str, id: &str) -> taskspin_db::Result<Change<()>> {
     let Some(id_param) = uuid(id) else {
         return Ok(Change::NotFound);
     };
@@ -271,7 +271,7 @@ pub fn discard(db: &Db, user_id: &str, id: &str) -> taskspin_db::Result<Change> 
         &[id_param, user(user_id)],
     )?;
     if deleted > 0 {
-        return Ok(Change::Done(None));
+        return Ok(Change::Done(()));
     }
     Ok(match get(db, user_id, id)? {
         None => Change::NotFound,

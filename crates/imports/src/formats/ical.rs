@@ -8,7 +8,7 @@
 //! before the `icalendar` crate's recursive parser sees it; each to-do is
 //! then parsed on its own, and a problem names its line and `UID`.
 
-use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use icalendar::parser::{self, Component, Property};
 use taskspin_domain::task::{Due, Priority};
 use taskspin_domain::zone::Zone;
@@ -191,6 +191,14 @@ fn due(property: &Property<'_>, context: &Context) -> Result<Due, String> {
         .ok_or_else(|| format!("the due time \"{value}\" does not exist in {}", zone.name()))
 }
 
+/// `COMPLETED` and `CREATED`, which RFC 5545 writes in UTC.
+fn utc_instant(property: &Property<'_>) -> Option<DateTime<Utc>> {
+    let value = property.val.as_str().trim();
+    NaiveDateTime::parse_from_str(value.trim_end_matches('Z'), "%Y%m%dT%H%M%S")
+        .ok()
+        .map(|at| at.and_utc())
+}
+
 /// RFC 5545: 1 to 4 high (1 the highest), 5 medium, 6 to 9 low, 0 none.
 fn priority(value: &str) -> Result<Priority, String> {
     match value.trim().parse::<u8>() {
@@ -266,14 +274,7 @@ pub fn read(text: &str, context: &Context) -> Result<Builder, Unreadable> {
         {
             Some("COMPLETED") => {
                 task.completed_at = property(todo, "COMPLETED")
-                    .and_then(|c| {
-                        NaiveDateTime::parse_from_str(
-                            c.val.as_str().trim().trim_end_matches('Z'),
-                            "%Y%m%dT%H%M%S",
-                        )
-                        .ok()
-                    })
-                    .map(|at| at.and_utc())
+                    .and_then(utc_instant)
                     .or(Some(context.now));
             }
             Some("CANCELLED") => {
@@ -316,14 +317,7 @@ pub fn read(text: &str, context: &Context) -> Result<Builder, Unreadable> {
                     .filter(|t| !t.is_empty()),
             );
         }
-        if let Some(created) = property(todo, "CREATED") {
-            task.created_at = NaiveDateTime::parse_from_str(
-                created.val.as_str().trim().trim_end_matches('Z'),
-                "%Y%m%dT%H%M%S",
-            )
-            .ok()
-            .map(|at| at.and_utc());
-        }
+        task.created_at = property(todo, "CREATED").and_then(utc_instant);
         plan.task(block.line, raw, task)?;
     }
     if todos == 0 {

@@ -111,15 +111,9 @@ pub fn read(text: &str) -> Result<Builder, Unreadable> {
         planned.archived = project.archived_at.is_some();
         planned.local_id = Some(project.id);
         for section in &project.sections {
-            plan.section(&source, &section_source(section.id), &section.name);
-        }
-        for (planned, section) in plan
-            .project(&source, &project.name)
-            .sections
-            .iter_mut()
-            .zip(&project.sections)
-        {
-            planned.local_id = Some(section.id);
+            planned
+                .section(&section_source(section.id), &section.name)
+                .local_id = Some(section.id);
         }
     }
     let mut tasks = document.tasks;

@@ -90,11 +90,12 @@ pub fn read(text: &str, context: &Context) -> Result<Builder, Unreadable> {
         let list = column(&record, "List Name");
         if !list.is_empty() && !list.eq_ignore_ascii_case("inbox") {
             let project = format!("ticktick:list:{}", list.to_lowercase());
-            plan.project(&project, &list);
+            let planned = plan.project(&project, &list);
             let column_name = column(&record, "Column Name");
             if !column_name.is_empty() {
                 let section = format!("{project}:column:{}", column_name.to_lowercase());
-                task.section = Some(plan.section(&project, &section, &column_name));
+                planned.section(&section, &column_name);
+                task.section = Some(section);
             }
             task.project = Some(project);
         }

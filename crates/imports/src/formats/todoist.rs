@@ -108,7 +108,7 @@ pub fn read(text: &str, context: &Context) -> Result<Builder, Unreadable> {
         match kind.as_str() {
             "section" => {
                 let id = format!("{project}:section:{}", digest(&[content]));
-                plan.section(&project, &id, content);
+                plan.project(&project, project_name).section(&id, content);
                 section = Some((id, content.to_owned()));
                 open.clear();
             }

@@ -112,6 +112,12 @@ async function accessible(target, what) {
 async function theme(scheme) {
   await page.emulateMedia({ colorScheme: scheme });
   await page.waitForFunction((dark) => document.documentElement.classList.contains("dark") === dark, scheme === "dark");
+  // Colours change through CSS transitions: what is checked or shot next
+  // must see the new scheme, not a mix of both.
+  // (Only transitions: a spinner's animation never ends.)
+  await page.waitForFunction(() =>
+    document.getAnimations().every((animation) => !(animation instanceof CSSTransition) || animation.playState !== "running"),
+  );
 }
 async function apiJson(method, path, body, headers = {}) {
   const response = await page.request.fetch(`${BASE}${path}`, { method, data: body, headers });
